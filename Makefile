@@ -1,0 +1,86 @@
+# dockyard: the two front-door commands are `make lab` and `make test`.
+# Every target installs what it needs itself (host packages, Docker engine, .venv, images).
+# `make help` lists the targets and the variables that tune them.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+STEP := $(CURDIR)/scripts/step.sh
+# Distros for the Molecule matrix; empty = each scenario's own list (molecule/<s>/distros.txt).
+DISTROS ?=
+# Scenarios to run; empty = all of molecule/*/.
+SCENARIOS ?=
+# auto (pull official images, fall back to local stand-ins), online or offline.
+DOCKYARD_IMAGE_MODE ?= auto
+
+export PATH := $(VENV)/bin:$(PATH)
+export MOLECULE_GLOB := molecule/*/molecule.yml
+export DOCKYARD_IMAGE_MODE
+export DISTROS SCENARIOS
+export ANSIBLE_FORCE_COLOR ?= 1
+export PY_COLORS ?= 1
+
+# The collection, seen under its FQCN (dockyard.lab) from a checkout.
+COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
+
+.PHONY: help bootstrap venv images lint unit integration molecule test lab bench clean clean-images lock
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo "  variables: DISTROS=\"debian12 ubuntu2404\" SCENARIOS=smoke DOCKYARD_IMAGE_MODE=auto|online|offline"
+
+bootstrap: ## Install host packages and start a Docker engine if none answers
+	@$(STEP) "host packages" scripts/bootstrap-host.sh packages
+	@$(STEP) "Docker engine" scripts/bootstrap-host.sh engine
+
+$(VENV)/.installed: requirements-dev.txt constraints.txt
+	@$(STEP) "host packages" scripts/bootstrap-host.sh packages
+	@$(STEP) "Python toolchain in .venv" bash -c '\
+	  set -e; \
+	  [ -x "$(VENV)/bin/python" ] || $(PYTHON) -m venv "$(VENV)"; \
+	  "$(VENV)/bin/pip" install -q --upgrade pip; \
+	  "$(VENV)/bin/pip" install -q -r requirements-dev.txt -c constraints.txt; \
+	  "$(VENV)/bin/python" -c "import site; print(site.getsitepackages()[0])" \
+	    | xargs -I{} sh -c "echo $(CURDIR)/tools > {}/dockyard.pth"; \
+	  mkdir -p "$$(dirname $(COLLECTION_LINK))"; ln -sfn ../../.. $(COLLECTION_LINK); \
+	  touch "$@"'
+
+venv: $(VENV)/.installed ## Create .venv with the pinned toolchain
+
+images: venv bootstrap ## Build or pull the images the tests use (DISTROS to choose)
+	@$(STEP) "images ($(or $(DISTROS),all))" python -m dockyard_kit build $(if $(DISTROS),--distros "$(DISTROS)")
+
+lint: venv ## yamllint, ansible-lint (production), ruff and mypy
+	@$(STEP) "yamllint" yamllint --strict .
+	@$(STEP) "ansible-lint (production profile)" ansible-lint
+	@$(STEP) "ruff" ruff check tools tests
+	@$(STEP) "mypy" mypy
+
+unit: venv ## Unit tests of the Python helpers and role logic (pytest)
+	@$(STEP) "unit tests" pytest tests/unit
+
+integration: images ## The image kit against the real engine
+	@$(STEP) "image kit integration tests" pytest tests/integration
+
+molecule: images ## Every Molecule scenario on its default distros
+	@$(STEP) "Molecule scenarios" scripts/molecule-matrix.sh
+
+test: ## lint + unit + molecule: what CI runs
+	@$(STEP) "make test" $(MAKE) --no-print-directory lint unit integration molecule
+
+lab: ## Provision a local lab and print how to reach it (issue #7)
+	@echo "make lab: not built yet; it arrives with the playbooks issue (#7)." >&2
+	@exit 1
+
+clean: ## Remove Molecule instances, .venv and caches (images stay; see clean-images)
+	-@for s in molecule/*/; do [ -x $(VENV)/bin/molecule ] && molecule destroy -s "$$(basename $$s)" >/dev/null 2>&1; done; true
+	rm -rf $(VENV) .collections .pytest_cache .mypy_cache .ruff_cache
+
+clean-images: ## Remove every image the kit made (dockyard/*)
+	-docker images --format '{{.Repository}}:{{.Tag}}' | grep '^dockyard/' | xargs -r docker rmi
+
+lock: ## Re-pin constraints.txt from requirements-dev.txt in a scratch venv
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements-dev.txt
+	.lock-venv/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .lock-venv
