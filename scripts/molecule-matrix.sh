@@ -2,29 +2,65 @@
 # Run `molecule test` for each scenario on each of its distros, then print a summary.
 #   SCENARIOS="smoke docker"  scenarios to run (default: every molecule/*/molecule.yml)
 #   DISTROS="debian12 ..."    distros for every scenario (default: each scenario's distros.txt)
-# Exits non-zero when any run failed; every run still happens so one failure shows them all.
+#   MOLECULE_JOBS=2           runs at the same time (instances have distinct names)
+# Each run's output goes to .cache/molecule/<scenario>-<distro>.log and is printed whole when
+# the run ends. Every run happens even when one fails; the exit code is non-zero if any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+jobs_max=${MOLECULE_JOBS:-2}
+logdir=.cache/molecule
+mkdir -p "$logdir"
+
 scenarios=${SCENARIOS:-$(for f in molecule/*/molecule.yml; do basename "$(dirname "$f")"; done)}
-results=()
-failed=0
+runs=()
 for s in $scenarios; do
   [ -f "molecule/$s/molecule.yml" ] || { echo "unknown scenario '$s' (molecule/$s/molecule.yml missing)" >&2; exit 2; }
   distros=${DISTROS:-$(grep -v '^#' "molecule/$s/distros.txt" 2>/dev/null || echo debian12)}
   for d in $distros; do
     python -m dockyard_kit distro "$d" --check-only || exit 2
-    start=$(date +%s)
-    if MOLECULE_DISTRO=$d scripts/step.sh "molecule test -s $s (MOLECULE_DISTRO=$d)" molecule test -s "$s"; then
-      status=passed
-    else
-      status=FAILED; failed=$((failed + 1))
-    fi
-    results+=("$(printf '%-14s %-12s %-7s %4ss' "$s" "$d" "$status" $(( $(date +%s) - start )))")
+    runs+=("$s:$d")
   done
 done
-printf '\nMolecule summary\n'
+
+run_one() {  # scenario distro -> writes <log> and <log>.rc
+  local s=$1 d=$2 log="$logdir/$1-$2.log" start
+  start=$(date +%s)
+  MOLECULE_DISTRO=$d molecule test -s "$s" >"$log" 2>&1
+  echo "$? $(( $(date +%s) - start ))" >"$log.rc"
+}
+
+report() {  # scenario distro
+  local s=$1 d=$2 log="$logdir/$1-$2.log" rc secs
+  read -r rc secs <"$log.rc"
+  printf '\n==> molecule test -s %s (MOLECULE_DISTRO=%s)\n' "$s" "$d"
+  cat "$log"
+  if [ "$rc" -eq 0 ]; then status=passed; else status=FAILED; failed=$((failed + 1)); fi
+  printf '<== molecule test -s %s (MOLECULE_DISTRO=%s): %s in %dm%02ds\n' "$s" "$d" "$status" $((secs / 60)) $((secs % 60))
+  results+=("$(printf '%-16s %-12s %-7s %5ss' "$s" "$d" "$status" "$secs")")
+}
+
+results=()
+failed=0
+pending=("${runs[@]}")
+running=()
+while [ "${#pending[@]}" -gt 0 ] || [ "${#running[@]}" -gt 0 ]; do
+  while [ "${#pending[@]}" -gt 0 ] && [ "${#running[@]}" -lt "$jobs_max" ]; do
+    job=${pending[0]}; pending=("${pending[@]:1}")
+    rm -f "$logdir/${job%%:*}-${job##*:}.log.rc"
+    printf 'started: molecule test -s %s (MOLECULE_DISTRO=%s)\n' "${job%%:*}" "${job##*:}"
+    run_one "${job%%:*}" "${job##*:}" &
+    running+=("$job")
+  done
+  sleep 5
+  still=()
+  for job in "${running[@]}"; do
+    if [ -f "$logdir/${job%%:*}-${job##*:}.log.rc" ]; then report "${job%%:*}" "${job##*:}"; else still+=("$job"); fi
+  done
+  running=("${still[@]+"${still[@]}"}")
+done
+
+printf '\nMolecule summary (%d at a time)\n' "$jobs_max"
 printf '  %s\n' "${results[@]}"
-total=${#results[@]}
-printf '%d passed, %d failed\n' $((total - failed)) "$failed"
+printf '%d passed, %d failed\n' $(( ${#results[@]} - failed )) "$failed"
 [ "$failed" -eq 0 ]

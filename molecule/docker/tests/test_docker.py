@@ -1,0 +1,126 @@
+"""The docker role on a converged instance: engine, group, daemon.json, reload, roll-back."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_role
+
+EXPECTED_DAEMON = {
+    "default-address-pools": [{"base": "10.201.0.0/16", "size": 24}],
+    "dns": ["192.0.2.53", "198.51.100.53"],
+    "dns-search": ["lab.test"],
+    "insecure-registries": ["registry.lab.test:5000", "10.99.0.0/16"],
+    "live-restore": True,
+    "log-driver": "json-file",
+    "log-opts": {"max-file": "3", "max-size": "10m"},
+    "registry-mirrors": ["https://mirror.lab.test:5000"],
+}
+
+
+def _info(host) -> dict:
+    return json.loads(host.check_output("docker info --format '{{json .}}'"))
+
+
+def _dockerd_pid(host) -> str:
+    return host.check_output("systemctl show --property MainPID --value docker")
+
+
+def _sentinel_started(host) -> str:
+    return host.check_output("docker inspect --format '{{.State.StartedAt}} {{.State.Running}}' sentinel")
+
+
+def test_docker_running_and_enabled(host):
+    service = host.service("docker")
+    assert service.is_running
+    assert service.is_enabled
+
+
+def test_locally_built_image_runs(host):
+    assert host.check_output("docker run --rm dockyard-test/sentinel:latest echo built-here") == "built-here"
+
+
+def test_docker_users_member_runs_docker_without_sudo(host):
+    assert "docker" in host.user("student").groups
+    result = host.run("su - student -c 'docker ps --format {{.Names}}'")
+    assert result.rc == 0, result.stderr
+    assert "sentinel" in result.stdout
+
+
+def test_daemon_json_holds_exactly_the_configuration(host):
+    daemon = host.file("/etc/docker/daemon.json")
+    assert daemon.user == "root" and daemon.mode == 0o644
+    assert json.loads(daemon.content_string) == EXPECTED_DAEMON
+
+
+def test_docker_info_shows_mirrors_and_insecure_registries(host):
+    registry = _info(host)["RegistryConfig"]
+    assert [m.rstrip("/") for m in registry["Mirrors"]] == ["https://mirror.lab.test:5000"]
+    assert registry["IndexConfigs"]["registry.lab.test:5000"]["Secure"] is False
+    assert "10.99.0.0/16" in registry["InsecureRegistryCIDRs"]
+    assert _info(host)["LiveRestoreEnabled"] is True
+
+
+def test_dockerd_environment_dropin(host):
+    dropin = host.file("/etc/systemd/system/docker.service.d/environment.conf")
+    assert dropin.mode == 0o644
+    assert 'Environment="DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1"' in dropin.content_string
+    assert "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1" in host.check_output("systemctl show --property Environment docker")
+
+
+def test_containers_get_the_dns_settings(host):
+    resolv = host.check_output("docker run --rm dockyard-test/sentinel:latest cat /etc/resolv.conf")
+    assert "nameserver 192.0.2.53" in resolv
+    assert "nameserver 198.51.100.53" in resolv
+    assert "search lab.test" in resolv
+
+
+def test_changing_only_a_mirror_reloads(host):
+    pid, started = _dockerd_pid(host), _sentinel_started(host)
+    new_mirror = "https://mirror2.lab.test"
+    try:
+        result = run_role({"docker_registry_mirrors": [new_mirror]})
+        assert result.rc == 0, result.output
+        assert "Apply the change to Docker: reloaded" in result.output
+        assert _dockerd_pid(host) == pid, "dockerd was restarted, not reloaded"
+        assert _sentinel_started(host) == started
+        assert [m.rstrip("/") for m in _info(host)["RegistryConfig"]["Mirrors"]] == [new_mirror]
+    finally:
+        assert run_role({}).rc == 0
+
+
+def test_changing_dns_restarts_and_keeps_containers(host):
+    pid, started = _dockerd_pid(host), _sentinel_started(host)
+    try:
+        result = run_role({"docker_dns": ["192.0.2.54"]})
+        assert result.rc == 0, result.output
+        assert "Apply the change to Docker: restarted" in result.output
+        assert _dockerd_pid(host) != pid
+        assert _sentinel_started(host) == started, "live-restore should keep the container running"
+    finally:
+        assert run_role({}).rc == 0
+
+
+def _assert_rolled_back(host, result, setting: str, before: bytes, started: str) -> None:
+    assert result.rc != 0, result.output
+    assert "Docker rejected the new configuration" in result.output, result.output
+    assert setting in result.output
+    assert host.file("/etc/docker/daemon.json").content == before
+    assert host.service("docker").is_running
+    assert host.run("docker info").rc == 0
+    assert _sentinel_started(host) == started
+    assert _sentinel_started(host).endswith("true")
+
+
+def test_a_setting_dockerd_refuses_is_rolled_back(host):
+    before, started = host.file("/etc/docker/daemon.json").content, _sentinel_started(host)
+    result = run_role({"docker_daemon_options": {"no-such-option": True}})
+    _assert_rolled_back(host, result, "no-such-option (docker_daemon_options)", before, started)
+
+
+def test_a_reload_dockerd_refuses_is_rolled_back(host):
+    # Free-form options bypass the role's own checks: dockerd's verdict decides (through
+    # --validate on Docker >= 23, else through the `docker info` comparison after reload).
+    before, started = host.file("/etc/docker/daemon.json").content, _sentinel_started(host)
+    result = run_role({"docker_daemon_options": {"registry-mirrors": ["not a url"]}})
+    _assert_rolled_back(host, result, "registry-mirrors (docker_registry_mirrors)", before, started)

@@ -1,0 +1,46 @@
+"""Docker's repository as the docker role configures it (docker_install_source: docker-ce)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+FULL = os.environ.get("DOCKYARD_DOCKER_CE_TAGS", "docker_repository") == "all"
+REPO = os.environ.get("DOCKYARD_DOCKER_CE_REPO") or "file:///opt/docker-ce-standin"
+CODENAMES = {"12": "bookworm", "13": "trixie", "22.04": "jammy", "24.04": "noble"}
+
+
+def _sources(host) -> dict[str, str]:
+    text = host.file("/etc/apt/sources.list.d/docker.sources").content_string
+    return dict(line.split(": ", 1) for line in text.splitlines() if ": " in line and not line.startswith("#"))
+
+
+def test_deb822_source_names_the_keyring(host):
+    tree = "ubuntu" if host.system_info.distribution == "ubuntu" else "debian"
+    sources = _sources(host)
+    assert sources["Types"] == "deb"
+    assert sources["URIs"] == f"{REPO}/{tree}"
+    assert sources["Suites"] == CODENAMES[host.system_info.release]
+    assert sources["Components"] == "stable"
+    assert sources["Architectures"] == "amd64"
+    assert sources["Signed-By"] == "/etc/apt/keyrings/docker.asc"
+
+
+def test_key_in_etc_apt_keyrings(host):
+    key = host.file("/etc/apt/keyrings/docker.asc")
+    assert key.exists and key.user == "root" and key.mode == 0o644
+    assert host.file("/etc/apt/keyrings").mode == 0o755
+
+
+def test_leftovers_of_old_setups_are_gone(host):
+    assert not host.file("/etc/apt/sources.list.d/docker.list").exists
+    assert not host.file("/etc/apt/trusted.gpg.d/docker.gpg").exists
+
+
+@pytest.mark.skipif(not FULL, reason="Docker's repository is unreachable here: repository phase only")
+def test_docker_ce_installed_and_running(host):
+    for package in ("docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin", "docker-compose-plugin"):
+        assert host.package(package).is_installed, package
+    assert host.service("docker").is_running
+    assert host.run("docker compose version").rc == 0

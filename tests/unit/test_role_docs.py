@@ -1,0 +1,40 @@
+"""Each role documents exactly the variables its argument_specs declares, with the same defaults."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROLES_DIR = Path(__file__).resolve().parents[2] / "roles"
+ROLES = sorted(p.parent.parent for p in ROLES_DIR.glob("*/meta/argument_specs.yml"))
+
+
+def _spec(role: Path) -> dict[str, Any]:
+    data = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())
+    options: dict[str, Any] = data["argument_specs"]["main"]["options"]
+    return options
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_readme_table_lists_every_variable(role: Path) -> None:
+    readme = (role / "README.md").read_text()
+    match = re.search(r"^## Variables\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert match, "README has no '## Variables' section"
+    documented = set(re.findall(r"^\| `([a-z0-9_]+)` \|", match.group(1), re.M))
+    public = {name for name in _spec(role) if name.startswith(f"{role.name}_")}
+    assert documented == public, f"README only: {documented - public}; argument_specs only: {public - documented}"
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_defaults_match_argument_specs(role: Path) -> None:
+    defaults = yaml.safe_load((role / "defaults" / "main.yml").read_text()) or {}
+    spec = _spec(role)
+    only_defaults, only_spec = set(defaults) - set(spec), set(spec) - set(defaults)
+    assert not only_defaults and not only_spec, f"defaults only: {only_defaults}; spec only: {only_spec}"
+    for name, value in defaults.items():
+        if "default" in spec[name]:
+            assert spec[name]["default"] == value, f"{name}: defaults/main.yml and argument_specs disagree"
