@@ -25,7 +25,7 @@ export PY_COLORS ?= 1
 # The collection, seen under its FQCN (dockyard.lab) from a checkout.
 COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
 
-.PHONY: help bootstrap venv images lint unit integration molecule test lab bench clean clean-images lock
+.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down bench clean clean-images lock
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -55,7 +55,7 @@ images: venv bootstrap ## Build or pull the images the tests use (DISTROS to cho
 lint: venv ## yamllint, ansible-lint (production), ruff and mypy
 	@$(STEP) "yamllint" yamllint --strict .
 	@$(STEP) "ansible-lint (production profile)" ansible-lint
-	@$(STEP) "ruff" ruff check tools tests
+	@$(STEP) "ruff" ruff check tools plugins tests molecule
 	@$(STEP) "mypy" mypy
 
 unit: venv ## Unit tests of the Python helpers and role logic (pytest)
@@ -70,9 +70,17 @@ molecule: images ## Every Molecule scenario on its default distros
 test: ## lint + unit + molecule: what CI runs
 	@$(STEP) "make test" $(MAKE) --no-print-directory lint unit integration molecule
 
-lab: ## Provision a local lab and print how to reach it (issue #7)
-	@echo "make lab: not built yet; it arrives with the playbooks issue (#7)." >&2
-	@exit 1
+# Lab hosts: LAB_HOSTS=n (1-9), LAB_DISTRO=debian12|debian13|ubuntu2204|ubuntu2404.
+LAB_HOSTS ?= 1
+LAB_DISTRO ?= debian12
+export LAB_HOSTS LAB_DISTRO
+
+lab: venv bootstrap ## Provision a local lab and print how to reach it (LAB_HOSTS=n)
+	@$(STEP) "images for the lab" python -m dockyard_kit build --distros $(LAB_DISTRO)
+	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s)" ansible-playbook -i inventory/local playbooks/lab.yml
+
+lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
+	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
 
 clean: ## Remove Molecule instances, .venv and caches (images stay; see clean-images)
 	-@for s in molecule/*/; do [ -x $(VENV)/bin/molecule ] && molecule destroy -s "$$(basename $$s)" >/dev/null 2>&1; done; true

@@ -4,7 +4,7 @@
 #   DISTROS="debian12 ..."    distros for every scenario (default: each scenario's distros.txt)
 #   MOLECULE_JOBS=2           runs at the same time (instances have distinct names)
 # Each run's output goes to .cache/molecule/<scenario>-<distro>.log and is printed whole when
-# the run ends. Every run happens even when one fails; the exit code is non-zero if any did.
+# the run ends; its Molecule state lives in .cache/molecule/state/<scenario>-<distro>/. Every run happens even when one fails; the exit code is non-zero if any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,10 @@ done
 run_one() {  # scenario distro -> writes <log> and <log>.rc
   local s=$1 d=$2 log="$logdir/$1-$2.log" start
   start=$(date +%s)
-  MOLECULE_DISTRO=$d molecule test -s "$s" >"$log" 2>&1
+  # Molecule keeps one state folder per scenario: runs of a scenario on two distros at once
+  # need their own, or one run's steps act on the other's instance.
+  MOLECULE_DISTRO=$d MOLECULE_EPHEMERAL_DIRECTORY="$PWD/$logdir/state/$s-$d" \
+    molecule test -s "$s" >"$log" 2>&1
   echo "$? $(( $(date +%s) - start ))" >"$log.rc"
 }
 
