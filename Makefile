@@ -25,7 +25,7 @@ export PY_COLORS ?= 1
 # The collection, seen under its FQCN (dockyard.lab) from a checkout.
 COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
 
-.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down bench clean clean-images lock
+.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down clean clean-images lock
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -67,7 +67,7 @@ integration: images ## The image kit against the real engine
 molecule: images ## Every Molecule scenario on its default distros
 	@$(STEP) "Molecule scenarios" scripts/molecule-matrix.sh
 
-test: ## lint + unit + molecule: what CI runs
+test: ## lint + unit + integration + molecule: what CI runs
 	@$(STEP) "make test" $(MAKE) --no-print-directory lint unit integration molecule
 
 # Lab hosts: LAB_HOSTS=n (1-9), LAB_DISTRO=debian12|debian13|ubuntu2204|ubuntu2404.
