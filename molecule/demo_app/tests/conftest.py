@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from dockyard_testing import PlayResult, run_playbook
 
 SCENARIO = Path(__file__).resolve().parents[1]
 APP = "friendlyhello-1"
@@ -21,32 +19,9 @@ STATUS = re.compile(
 )
 
 
-@dataclass
-class PlayResult:
-    rc: int
-    output: str
-
-    def changed(self) -> int:
-        """The `changed=` count of the play recap (one host)."""
-        match = re.search(r"changed=(\d+)", self.output)
-        assert match, self.output
-        return int(match.group(1))
-
-
 def run_role(extra_vars: dict[str, object], *, gather_facts: bool = False) -> PlayResult:
     """ansible-playbook apply.yml with `extra_vars` over vars/main.yml, against this scenario's instance."""
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump({**extra_vars, "dockyard_gather_facts": gather_facts}, handle)
-    try:
-        proc = subprocess.run(
-            ["ansible-playbook", "-i", inventory, str(SCENARIO / "apply.yml"), "-e", f"@{handle.name}"],
-            capture_output=True, text=True, check=False, cwd=SCENARIO,
-            env={**os.environ, "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1"},
-        )
-    finally:
-        os.unlink(handle.name)
-    return PlayResult(proc.returncode, proc.stdout + proc.stderr)
+    return run_playbook(SCENARIO / "apply.yml", {**extra_vars, "dockyard_gather_facts": gather_facts})
 
 
 def get(host, path: str, port: int = 4000, timeout: float = 30) -> tuple[int, str]:  # type: ignore[no-untyped-def]

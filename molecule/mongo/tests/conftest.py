@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shlex
-import subprocess
-import tempfile
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from dockyard_testing import PlayResult, run_many, run_playbook
 
 SCENARIO = Path(__file__).resolve().parents[1]
 IMAGE = "mongo-perso:latest"
@@ -18,40 +15,15 @@ IMAGE = "mongo-perso:latest"
 FIND_PHOTOGRAPHERS = "print(JSON.stringify(db.photographers.find({}, {_id: 0}).sort({name: 1}).toArray()))"
 
 
-@dataclass
-class PlayResult:
-    rc: int
-    output: str
-
-
 def run_role(extra_vars: dict[str, object]) -> PlayResult:
-    """ansible-playbook apply.yml with `extra_vars` over vars.yml, against this scenario's instance."""
-    inventory = os.environ["MOLECULE_INVENTORY_FILE"]
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(extra_vars, handle)
-    try:
-        proc = subprocess.run(
-            ["ansible-playbook", "-i", inventory, str(SCENARIO / "apply.yml"), "-e", f"@{handle.name}"],
-            capture_output=True, text=True, check=False, cwd=SCENARIO,
-            # JSON results: messages on one line (the YAML format wraps them).
-            env={**os.environ, "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1",
-                 "ANSIBLE_CALLBACK_RESULT_FORMAT": "json"},
-        )
-    finally:
-        os.unlink(handle.name)
-    return PlayResult(proc.returncode, proc.stdout + proc.stderr)
+    """ansible-playbook apply.yml with `extra_vars` over vars.yml, against this scenario's instance
+    (JSON results: messages on one line; the YAML format wraps them)."""
+    return run_playbook(SCENARIO / "apply.yml", extra_vars, result_format="json")
 
 
 def run_role_many(cases: list[dict[str, object]]) -> list[PlayResult]:
     """run_role for each case, five at a time (for cases that fail before changing anything)."""
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        return list(pool.map(run_role, cases))
-
-
-def recap_changed(output: str) -> int:
-    """changed= of the single host in a play recap."""
-    line = next(line for line in output.splitlines() if " changed=" in line and " ok=" in line)
-    return int(line.split(" changed=")[1].split()[0])
+    return run_many(run_role, cases, workers=5)
 
 
 def mongo_shell(host: Any, address: str, script: str, *args: str) -> Any:

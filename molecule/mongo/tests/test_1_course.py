@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from conftest import IMAGE, inspect, mongo_shell, photographers, recap_changed, run_role
+from conftest import IMAGE, inspect, mongo_shell, photographers, run_role
 
 ALICE = {"name": "alice", "interests": ["portrait", "landscape"]}
 BOB = {"name": "bob", "interests": ["street", "sports"]}
@@ -59,7 +59,7 @@ def test_the_course_scenario(host):
 def test_a_second_run_changes_nothing_and_adds_no_seed_documents(host):
     result = run_role({})
     assert result.rc == 0, result.output
-    assert recap_changed(result.output) == 0, result.output
+    assert result.changed() == 0, result.output
     assert photographers(host) == [ALICE, BOB, DOISNEAU]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import IMAGE, inspect, mongo_shell, photographers, recap_changed, run_role
+from conftest import IMAGE, inspect, mongo_shell, photographers, run_role
 
 ROOT_PASSWORD = "r00t-Secret'\"x"
 APP_PASSWORD = "app-Secret-42"
@@ -23,7 +23,7 @@ def test_auth_container_starts_and_a_second_run_changes_nothing(host):
     assert first.rc == 0, first.output
     second = run_role(AUTH)
     assert second.rc == 0, second.output
-    assert recap_changed(second.output) == 0, second.output
+    assert second.changed() == 0, second.output
     for output in (first.output, second.output):
         assert ROOT_PASSWORD not in output and APP_PASSWORD not in output
 
@@ -59,7 +59,7 @@ def test_passwords_are_not_in_the_image(host):
 def test_a_changed_application_password_is_applied(host):
     result = run_role({**AUTH, "mongo_app_password": "changed-Secret-7"})
     assert result.rc == 0, result.output
-    assert recap_changed(result.output) == 1, result.output
+    assert result.changed() == 1, result.output
     login = ("-u", "photo_app", "-p", "changed-Secret-7", "--authenticationDatabase", "artists")
     assert [doc["name"] for doc in photographers(host, ADDRESS, *login)] == ["alice", "bob"]
 
