@@ -25,7 +25,7 @@ export PY_COLORS ?= 1
 # The collection, seen under its FQCN (dockyard.lab) from a checkout.
 COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
 
-.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down clean clean-images lock
+.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down bench bench-down clean clean-images lock
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -81,6 +81,16 @@ lab: venv bootstrap ## Provision a local lab and print how to reach it (LAB_HOST
 
 lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
+
+# Bench: BENCH_ARGS="--quick" to try it (1 repeat, fan-out 1,3); see docs/bench/README.md.
+BENCH_ARGS ?=
+
+bench: venv bootstrap ## Time cold/warm converges, the shell floor and fan-out; write docs/bench/
+	@$(STEP) "images for the bench" python -m dockyard_kit build systemd-debian12 python-3.11-slim redis-7 mongo-7.0
+	@$(STEP) "bench $(BENCH_ARGS)" python -m dockyard_bench $(BENCH_ARGS)
+
+bench-down: venv ## Remove bench hosts left over by an interrupted bench
+	@$(STEP) "remove the bench hosts" ansible-playbook -i inventory/bench playbooks/bench_down.yml
 
 clean: ## Remove Molecule instances, .venv and caches (images stay; see clean-images)
 	-@for s in molecule/*/; do [ -x $(VENV)/bin/molecule ] && molecule destroy -s "$$(basename $$s)" >/dev/null 2>&1; done; true

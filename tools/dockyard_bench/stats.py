@@ -1,0 +1,88 @@
+"""The pure parts of the bench: summaries, ratios, targets, and reading ansible-playbook output."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_RECAP_LINE = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+_MARK = re.compile(r"BENCH_MARK (untimed_start|untimed_end) ([0-9]+(?:\.[0-9]+)?)")
+
+
+@dataclass(frozen=True)
+class Summary:
+    median: float
+    minimum: float
+    maximum: float
+    n: int
+
+
+def summarize(samples: Sequence[float]) -> Summary:
+    """Median, min, max and count of a non-empty list of seconds."""
+    if not samples:
+        raise ValueError("no samples to summarize")
+    return Summary(statistics.median(samples), min(samples), max(samples), len(samples))
+
+
+def ratio(numerator: Summary, denominator: Summary) -> float:
+    """Ratio of two medians (e.g. cold converge / shell floor)."""
+    if denominator.median <= 0:
+        raise ValueError("ratio against a zero median")
+    return numerator.median / denominator.median
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal from the issue: `measured` must stay at or under `limit`."""
+
+    name: str
+    limit: float
+    unit: str  # "s" (seconds) or "x" (a ratio)
+    measured: float | None  # None: not measured in this run
+
+    @property
+    def verdict(self) -> str:
+        if self.measured is None:
+            return "not measured"
+        return "pass" if self.measured <= self.limit else "FAIL"
+
+
+def recap(output: str) -> dict[str, dict[str, int]]:
+    """Host -> counters from the PLAY RECAP of an ansible-playbook run."""
+    hosts: dict[str, dict[str, int]] = {}
+    tail = output.rsplit("PLAY RECAP", 1)
+    if len(tail) != 2:
+        return hosts
+    for m in _RECAP_LINE.finditer(tail[1]):
+        hosts[m.group(1)] = {
+            "ok": int(m.group(2)),
+            "changed": int(m.group(3)),
+            "unreachable": int(m.group(4)),
+            "failed": int(m.group(5)),
+        }
+    return hosts
+
+
+def total_changed(counters: dict[str, dict[str, int]]) -> int:
+    return sum(c["changed"] for c in counters.values())
+
+
+def untimed_seconds(output: str) -> float:
+    """Seconds between the BENCH_MARK lines of playbooks/bench_site.yml (0 without both marks)."""
+    marks = {m.group(1): float(m.group(2)) for m in _MARK.finditer(output)}
+    if "untimed_start" not in marks or "untimed_end" not in marks:
+        return 0.0
+    return max(0.0, marks["untimed_end"] - marks["untimed_start"])
+
+
+def parse_fanout(text: str) -> list[int]:
+    """'1,3,6' -> [1, 3, 6]: distinct host counts from 1 to 9, in order."""
+    try:
+        counts = sorted({int(part) for part in text.replace(" ", "").split(",") if part})
+    except ValueError as err:
+        raise ValueError(f"--fanout '{text}': give host counts such as 1,3,6") from err
+    if not counts or counts[0] < 1 or counts[-1] > 9:
+        raise ValueError(f"--fanout '{text}': host counts must be from 1 to 9")
+    return counts
