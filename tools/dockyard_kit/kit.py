@@ -201,7 +201,7 @@ class Kit:
         mode = "online" if base_ref == image.base.official else "offline"
         code, tail = engine.stream(
             [
-                "docker", "build", "--pull=false",
+                "docker", "build", "--pull=false", "--force-rm",
                 "--build-arg", f"BASE_IMAGE={base_ref}",
                 "--label", f"{RECIPE_LABEL}={digest}",
                 "--label", f"{MODE_LABEL}={mode}",
