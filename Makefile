@@ -61,10 +61,14 @@ lint: venv ## yamllint, ansible-lint (production), ruff and mypy
 unit: venv ## Unit tests of the Python helpers and role logic (pytest)
 	@$(STEP) "unit tests" pytest tests/unit
 
-integration: images ## The image kit against the real engine
+integration: venv bootstrap ## The image kit against the real engine
+	@$(STEP) "images for the kit tests" python -m dockyard_kit build systemd-debian12
 	@$(STEP) "image kit integration tests" pytest tests/integration
 
-molecule: images ## Every Molecule scenario on its default distros
+# No `images` prerequisite: each run's dependency step makes its own images available (one
+# kit build at a time), so image builds overlap the runs already going. `make images` first
+# to build everything up front.
+molecule: venv bootstrap ## Every Molecule scenario on its default distros
 	@$(STEP) "Molecule scenarios" scripts/molecule-matrix.sh
 
 test: ## lint + unit + integration + molecule: what CI runs

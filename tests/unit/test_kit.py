@@ -1,12 +1,15 @@
-"""Cache keys, failure messages and the offline base's apt sources."""
+"""Cache keys, failure messages, the offline base's apt sources and the build lock."""
 
 from __future__ import annotations
 
+import fcntl
 from pathlib import Path
 
 import pytest
 
 from dockyard_kit import KitError
+from dockyard_kit.__main__ import build_lock
+from dockyard_kit.__main__ import main as kit_main
 from dockyard_kit.kit import Kit, apt_sources, context_files, failed_step, recipe_hash
 
 
@@ -58,3 +61,18 @@ def test_debian_sources_add_updates() -> None:
 def test_unknown_mode_is_refused() -> None:
     with pytest.raises(KitError, match="DOCKYARD_IMAGE_MODE='sometimes' is not one of auto, online, offline"):
         Kit("sometimes")
+
+
+def test_build_lock_is_exclusive_and_released(tmp_path: Path) -> None:
+    lock = tmp_path / "kit.lock"
+    with build_lock(lock), lock.open("a") as other, pytest.raises(BlockingIOError):
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with lock.open("a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def test_distro_with_an_unknown_image_fails_listing_the_known(capsys: pytest.CaptureFixture[str]) -> None:
+    assert kit_main(["distro", "debian12", "--with", "python-3.11-slim,nope", "--check-only"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown image(s) nope" in err
+    assert "redis-7" in err

@@ -3,16 +3,51 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from dockyard_kit import KitError
 from dockyard_kit.kit import Kit
-from dockyard_kit.recipes import load
+from dockyard_kit.recipes import Image, load
 
 DEFAULT_RECIPES = Path(__file__).resolve().parents[2] / "images" / "recipes.yml"
+# One kit at a time builds on this machine: Molecule runs side by side each make their own
+# images available (their dependency step), and two builds of one tag would collide.
+LOCK_FILE = Path(tempfile.gettempdir()) / "dockyard-kit.lock"
+
+
+@contextmanager
+def build_lock(path: Path = LOCK_FILE) -> Iterator[None]:
+    """Hold the machine-wide kit lock, saying so when another kit holds it."""
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"    waiting for another image kit build ({path})", flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _names(value: str) -> list[str]:
+    """A comma or space separated list."""
+    return [n for n in value.replace(",", " ").split() if n]
+
+
+def _ensure(kit: Kit, images: list[Image]) -> None:
+    for image in images:
+        started = time.monotonic()
+        print(f"  - {image.tag}", flush=True)
+        result = kit.ensure(image)
+        print(f"    {image.tag}: {result} ({time.monotonic() - started:.0f}s)", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     distro = sub.add_parser("distro", help="check a MOLECULE_DISTRO value and make its image available")
     distro.add_argument("name", nargs="?", default=os.environ.get("MOLECULE_DISTRO", "debian12"))
     distro.add_argument("--check-only", action="store_true")
+    distro.add_argument("--with", dest="also", default="", help="comma list: other images the scenario needs")
     args = parser.parse_args(argv)
 
     try:
@@ -36,21 +72,22 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:24} {img.tag:36} distro={img.distro or '-'}")
             return 0
         if args.cmd == "distro":
-            image = recipes.image_for_distro(args.name)
+            images = [recipes.image_for_distro(args.name)]
+            also = _names(args.also)
+            if also:
+                images += recipes.select(also)
             if not args.check_only:
-                print(f"    {image.tag}: {kit.ensure(image)}")
+                with build_lock():
+                    _ensure(kit, images)
             return 0
         images = recipes.select(args.names)
         if args.distros:
-            wanted = [d for d in args.distros.replace(",", " ").split() if d]
+            wanted = _names(args.distros)
             for d in wanted:
                 recipes.image_for_distro(d)
             images = [i for i in images if i.distro is None or i.distro in wanted]
-        for image in images:
-            started = time.monotonic()
-            print(f"  - {image.tag}", flush=True)
-            result = kit.ensure(image)
-            print(f"    {image.tag}: {result} ({time.monotonic() - started:.0f}s)", flush=True)
+        with build_lock():
+            _ensure(kit, images)
     except KitError as err:
         print(f"image kit: {err}", file=sys.stderr)
         return 2
