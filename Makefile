@@ -25,7 +25,7 @@ export PY_COLORS ?= 1
 # The collection, seen under its FQCN (dockyard.lab) from a checkout.
 COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
 
-.PHONY: help bootstrap venv images lint unit integration molecule test lab lab-down bench bench-down clean clean-images lock
+.PHONY: help bootstrap venv images lint unit integration molecule molecule-full test lab lab-down bench bench-down clean clean-images lock
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ integration: venv bootstrap ## The image kit against the real engine
 # to build everything up front.
 molecule: venv bootstrap ## Every Molecule scenario on its default distros
 	@$(STEP) "Molecule scenarios" scripts/molecule-matrix.sh
+
+molecule-full: venv bootstrap ## Every scenario on every distro it supports (before a release)
+	@$(STEP) "Molecule scenarios, full matrix" env MOLECULE_MATRIX=full scripts/molecule-matrix.sh
 
 test: ## lint + unit + integration + molecule: what CI runs
 	@$(STEP) "make test" $(MAKE) --no-print-directory lint unit integration molecule

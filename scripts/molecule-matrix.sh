@@ -2,6 +2,8 @@
 # Run `molecule test` for each scenario on each of its distros, then print a summary.
 #   SCENARIOS="smoke docker"  scenarios to run (default: every molecule/*/molecule.yml)
 #   DISTROS="debian12 ..."    distros for every scenario (default: each scenario's distros.txt)
+#   MOLECULE_MATRIX=full      each scenario's distros.txt first line plus its `full:` line
+#                             (`make molecule-full`); default: the first line only (`make test`)
 #   MOLECULE_JOBS=2           runs at the same time (instances have distinct names)
 # Runs start longest first (LONGEST_FIRST below, then the rest by name), so that a long run
 # does not start last while the other slot has nothing left to do.
@@ -23,7 +25,11 @@ scenarios=${SCENARIOS:-$default_order}
 runs=()
 for s in $scenarios; do
   [ -f "molecule/$s/molecule.yml" ] || { echo "unknown scenario '$s' (molecule/$s/molecule.yml missing)" >&2; exit 2; }
-  distros=${DISTROS:-$(grep -v '^#' "molecule/$s/distros.txt" 2>/dev/null || echo debian12)}
+  listed=$(grep -v -e '^#' -e '^full:' "molecule/$s/distros.txt" 2>/dev/null | head -n 1)
+  if [ "${MOLECULE_MATRIX:-}" = full ]; then
+    listed="$listed $(sed -n 's/^full://p' "molecule/$s/distros.txt" 2>/dev/null)"
+  fi
+  distros=${DISTROS:-${listed:-debian12}}
   for d in $distros; do
     python -m dockyard_kit distro "$d" --check-only || exit 2
     runs+=("$s:$d")
