@@ -24,17 +24,25 @@ LOCK_FILE = Path(tempfile.gettempdir()) / "dockyard-kit.lock"
 
 @contextmanager
 def build_lock(path: Path = LOCK_FILE) -> Iterator[None]:
-    """Hold the machine-wide kit lock, saying so when another kit holds it."""
-    with path.open("a") as handle:
+    """Hold the machine-wide kit lock, saying so when another kit holds it.
+
+    The file is opened read-only (flock needs no more), so a lock file another user created
+    works too; it is created only when missing (O_CREAT on someone else's file in /tmp is
+    refused where fs.protected_regular is set).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+    try:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             print(f"    waiting for another image kit build ({path})", flush=True)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _names(value: str) -> list[str]:
