@@ -1,6 +1,6 @@
 """The image kit against the real engine: cache hits and a failing build's message.
 
-Needs a Docker engine and the debian12 base (`make images` provides both).
+Needs a Docker engine and the Debian 12 host image (`make integration` provides both).
 """
 
 from __future__ import annotations
