@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-_PATH = Path(__file__).resolve().parents[2] / "plugins" / "filter" / "docker_daemon.py"
-_spec = importlib.util.spec_from_file_location("docker_daemon", _PATH)
-assert _spec and _spec.loader
-dd: Any = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dd)
+from ansible_collections.dockyard.lab.plugins.filter import docker_daemon as dd
 
 GOOD = {
     "docker_users": ["student"],
@@ -26,6 +19,13 @@ GOOD = {
     "docker_data_root": "/srv/docker",
     "docker_version": "27.3",
     "docker_service_environment": {"DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE": "1", "OTEL_SDK_DISABLED": True},
+    "docker_dns_options": ["ndots:2", "timeout:3", "rotate", "edns0"],
+    "docker_log_driver": "json-file",
+    "docker_log_options": {"max-size": "10m", "max-file": "3", "compress": True, "tag": "{{.Name}}"},
+    "docker_live_restore": True,
+    "docker_swarm_node": False,
+    "docker_daemon_options": {"debug": True, "default-shm-size": "128M", "labels": ["lab=1"]},
+    "docker_daemon_unknown_keys": "fail",
 }
 
 
@@ -122,3 +122,145 @@ def test_variables_named_for_keys() -> None:
         "dns (docker_dns)",
         "no-such-option (docker_daemon_options)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"docker_default_address_pools": [{"base": "fd00:d0c::/48", "size": 64}]},
+            None,
+        ),
+        (
+            {"docker_default_address_pools": [{"base": "fd00:d0c::/48", "size": 129}]},
+            "docker_default_address_pools[0].size '129' must be a prefix length between the base's (48) and 128",
+        ),
+        (
+            {"docker_default_address_pools": [{"base": "10.0.0.0/16", "size": 33}]},
+            "docker_default_address_pools[0].size '33' must be a prefix length between the base's (16) and 32",
+        ),
+        ({"docker_default_address_pools": [{"base": "10.0.0.0/16", "size": True}]}, "pools[0].size 'True'"),
+        ({"docker_dns_options": ["ndots"]}, "docker_dns_options[0] 'ndots' needs a number: ndots:0 to ndots:15"),
+        ({"docker_dns_options": ["ndots:99"]}, "docker_dns_options[0] 'ndots:99' needs a number"),
+        ({"docker_dns_options": ["timeout:x"]}, "docker_dns_options[0] 'timeout:x' needs a number"),
+        ({"docker_dns_options": ["rotate:1"]}, "docker_dns_options[0] 'rotate:1' is not a resolv.conf option"),
+        ({"docker_dns_options": ["ndot:2"]}, "docker_dns_options[0] 'ndot:2' is not a resolv.conf option"),
+        ({"docker_log_options": {"max-size": "50Q"}}, "docker_log_options.max-size must be a size such as 10m"),
+        ({"docker_log_options": {"max-size": "0"}}, "docker_log_options.max-size must be a size"),
+        ({"docker_log_options": {"max-size": 10}}, "docker_log_options.max-size must be a size"),
+        ({"docker_log_options": {"max-size": "10m", "max-file": 0}}, "docker_log_options.max-file must be a whole"),
+        ({"docker_log_options": {"max-size": "10m", "max-file": "three"}}, "docker_log_options.max-file must be"),
+        ({"docker_log_options": {"max-file": "3"}}, "docker_log_options.max-file needs max-size"),
+        ({"docker_log_options": {"max-size": "10m", "compress": "yes"}}, "docker_log_options.compress must be true"),
+        (
+            {"docker_log_options": {"max-sizes": "10m"}},
+            "docker_log_options.max-sizes: the json-file log driver has no option 'max-sizes'",
+        ),
+        ({"docker_log_options": {"max-size": ["10m"]}}, "docker_log_options.max-size must be a single value"),
+        ({"docker_log_options": "max-size=10m"}, "docker_log_options must be a mapping"),
+        ({"docker_log_driver": "syslog", "docker_log_options": {"syslog-address": "udp://127.0.0.1:514"}}, None),
+        (
+            {"docker_log_driver": "local", "docker_log_options": {"max-size": "5m", "tag": "x"}},
+            "log driver has no option 'tag'",
+        ),
+        (
+            {"docker_daemon_options": {"registry-mirror": ["https://m.lab.test"]}},
+            "docker_daemon_options.registry-mirror is not a daemon.json key dockerd knows: "
+            "did you mean 'registry-mirrors'?",
+        ),
+        ({"docker_daemon_options": {"no-such-option": True}}, "docker_daemon_options.no-such-option is not a daemon"),
+        ({"docker_daemon_options": {"no-such-option": True}, "docker_daemon_unknown_keys": "allow"}, None),
+        (
+            {"docker_daemon_options": {"dns": ["192.0.2.1"]}},
+            "docker_daemon_options.dns is also set by docker_dns: set it in one place",
+        ),
+        ({"docker_daemon_options": {"dns": ["192.0.2.1"]}, "docker_dns": []}, None),
+        ({"docker_daemon_options": {"live-restore": False}}, "docker_daemon_options.live-restore is also set by"),
+        ({"docker_daemon_options": {"log-opts": {"max-size": "1m"}}}, "docker_daemon_options.log-opts is also set"),
+        ({"docker_daemon_options": {"proxies": {}}}, "docker_daemon_options.proxies is also set by docker_proxy"),
+        ({"docker_daemon_options": ["debug"]}, "docker_daemon_options must be a mapping"),
+        ({"docker_data_root": "/"}, "docker_data_root '/' must be an absolute path other than /"),
+        ({"docker_data_root": "/srv/../var"}, "docker_data_root '/srv/../var' must be an absolute path"),
+        ({"docker_daemon_hosts": ["unix://var/run/docker.sock"]}, "docker_daemon_hosts[0]"),
+        ({"docker_insecure_registries": ["[fd00::1]:5000", "fd00::/8"]}, None),
+        ({"docker_registry_mirrors": ["https://m.lab.test:99999"]}, "docker_registry_mirrors[0]"),
+    ],
+)
+def test_more_bad_inputs(change: dict[str, Any], message: str | None) -> None:
+    errors = dd.docker_daemon_input_errors({**GOOD, **change})
+    if message is None:
+        assert errors == []
+    else:
+        assert len(errors) == 1, errors
+        assert errors[0].startswith(message) or message in errors[0], errors
+
+
+def test_several_problems_are_all_reported() -> None:
+    errors = dd.docker_daemon_input_errors(
+        {**GOOD, "docker_dns": ["x"], "docker_data_root": "rel", "docker_version": "v"}
+    )
+    assert [e.split(" ")[0].split("[")[0] for e in errors] == ["docker_dns", "docker_data_root", "docker_version"]
+
+
+def test_config_from_the_variables() -> None:
+    config = dd.docker_daemon_config(GOOD, 27)
+    assert config["log-opts"] == {"max-size": "10m", "max-file": "3", "compress": "true", "tag": "{{.Name}}"}
+    assert config["live-restore"] is True
+    assert config["proxies"] == {"http-proxy": "http://proxy.lab.test:3128", "no-proxy": "localhost"}
+    assert config["debug"] is True and config["labels"] == ["lab=1"]
+    assert "data-root" in config and "dns-opts" in config
+
+
+def test_config_leaves_unset_settings_out_and_swarm_turns_live_restore_off() -> None:
+    bare = {
+        "docker_log_driver": "json-file",
+        "docker_log_options": {},
+        "docker_live_restore": True,
+        "docker_swarm_node": True,
+        "docker_proxy": {"http": "", "https": ""},
+    }
+    assert dd.docker_daemon_config(bare, 27) == {"log-driver": "json-file", "live-restore": False}
+
+
+def test_proxy_goes_to_the_environment_on_old_engines() -> None:
+    assert "proxies" not in dd.docker_daemon_config(GOOD, 20)
+    env = dd.docker_daemon_environment(GOOD, 20)
+    assert env["HTTP_PROXY"] == "http://proxy.lab.test:3128" and env["NO_PROXY"] == "localhost"
+    assert env["OTEL_SDK_DISABLED"] == "true"
+    assert "HTTP_PROXY" not in dd.docker_daemon_environment(GOOD, 23)
+    # What docker info must show includes the proxy either way.
+    assert dd.docker_daemon_expected(GOOD, 20)["proxies"]["http-proxy"] == "http://proxy.lab.test:3128"
+
+
+@pytest.mark.parametrize(
+    ("keys", "active", "dropins", "removed", "expected"),
+    [
+        (["registry-mirrors", "labels"], True, False, False, "reloaded"),
+        ([], True, False, False, "reloaded"),
+        (["dns"], True, False, False, "restarted"),
+        (["registry-mirrors"], False, False, False, "restarted"),
+        (["registry-mirrors"], True, True, False, "restarted"),
+        (["registry-mirrors"], True, False, True, "restarted"),
+    ],
+)
+def test_reload_or_restart(keys: list[str], active: bool, dropins: bool, removed: bool, expected: str) -> None:
+    assert dd.docker_daemon_apply(keys, active, dropins, removed) == expected
+
+
+@pytest.mark.parametrize(
+    ("output", "major"),
+    [("Docker version 20.10.24+dfsg1, build 297e128", 20), ("Docker version 29.1.3, build f52814d", 29), ("", 99)],
+)
+def test_engine_major(output: str, major: int) -> None:
+    assert dd.docker_engine_major(output) == major
+
+
+def test_exec_start_without_fd_host() -> None:
+    status = "{ path=/usr/sbin/dockerd ; argv[]=/usr/sbin/dockerd -H fd:// --containerd=/run/containerd.sock ; x }"
+    assert dd.docker_exec_start(status) == "/usr/sbin/dockerd --containerd=/run/containerd.sock"
+    assert dd.docker_exec_start("") == ""
+
+
+def test_known_keys_cover_every_first_class_key() -> None:
+    assert set(dd.KEY_VARIABLES) <= dd.KNOWN_KEYS
+    assert dd.RELOADABLE_KEYS <= dd.KNOWN_KEYS

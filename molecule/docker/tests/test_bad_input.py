@@ -10,22 +10,54 @@ import pytest
 from conftest import PlayResult, run_role_many
 
 CASES = [
-    ({"docker_registry_mirrors": ["mirror.lab.test:5000"]}, "docker_registry_mirrors[0]"),
-    ({"docker_registry_mirrors": "https://mirror.lab.test"}, "docker_registry_mirrors must be a list"),
-    ({"docker_dns": ["dns.lab.test"]}, "docker_dns[0]"),
-    ({"docker_dns": "192.0.2.53"}, "docker_dns must be a list"),
-    ({"docker_install_source": "snap"}, "docker_install_source"),
-    ({"docker_users": ["nosuchuser"]}, "docker_users names nosuchuser"),
-    ({"docker_insecure_registries": ["https://registry.lab.test:5000"]}, "docker_insecure_registries[0]"),
-    ({"docker_default_address_pools": [{"base": "10.300.0.0/16", "size": 24}]}, "docker_default_address_pools[0].base"),
-    ({"docker_default_address_pools": [{"base": "10.0.0.0/8", "size": 4}]}, "docker_default_address_pools[0].size"),
-    ({"docker_live_restore": "sometimes"}, "docker_live_restore"),
-    ({"docker_daemon_hosts": ["0.0.0.0:2375"]}, "docker_daemon_hosts[0]"),
-    ({"docker_proxy": {"http": "proxy.lab.test:3128"}}, "docker_proxy.http"),
-    ({"docker_data_root": "var/lib/docker"}, "docker_data_root"),
-    ({"docker_version": "latest"}, "docker_version"),
-    ({"docker_state": "running"}, "docker_state"),
-    ({"docker_service_environment": {"BAD-NAME": "1"}}, "docker_service_environment"),
+    (
+        {"docker_registry_mirrors": ["mirror.lab.test:5000"]},
+        "docker_registry_mirrors[0] 'mirror.lab.test:5000' is not a URL with a scheme",
+    ),
+    ({"docker_registry_mirrors": "https://mirror.lab.test"}, "docker_registry_mirrors must be a list, got str"),
+    ({"docker_dns": ["dns.lab.test"]}, "docker_dns[0] 'dns.lab.test' is not an IP address"),
+    ({"docker_dns": "192.0.2.53"}, "docker_dns must be a list, got str"),
+    ({"docker_dns_options": ["ndots"]}, "docker_dns_options[0] 'ndots' needs a number"),
+    ({"docker_install_source": "snap"}, "value of docker_install_source must be one of: docker-ce, distro"),
+    ({"docker_users": ["nosuchuser"]}, "docker_users names nosuchuser, which does not exist"),
+    (
+        {"docker_insecure_registries": ["https://registry.lab.test:5000"]},
+        "docker_insecure_registries[0] 'https://registry.lab.test:5000' takes host[:port] or a CIDR, without a scheme",
+    ),
+    (
+        {"docker_default_address_pools": [{"base": "10.300.0.0/16", "size": 24}]},
+        "docker_default_address_pools[0].base '10.300.0.0/16' is not a CIDR",
+    ),
+    (
+        {"docker_default_address_pools": [{"base": "10.0.0.0/8", "size": 4}]},
+        "docker_default_address_pools[0].size '4' must be a prefix length between the base's (8) and 32",
+    ),
+    (
+        {"docker_live_restore": "sometimes"},
+        "argument 'docker_live_restore' is of type str and we were unable to convert to bool",
+    ),
+    (
+        {"docker_daemon_hosts": ["0.0.0.0:2375"]},
+        "docker_daemon_hosts[0] '0.0.0.0:2375' must be fd://, unix:///path or tcp://host:port",
+    ),
+    ({"docker_proxy": {"http": "proxy.lab.test:3128"}}, "docker_proxy.http 'proxy.lab.test:3128' is not a URL"),
+    ({"docker_data_root": "var/lib/docker"}, "docker_data_root 'var/lib/docker' must be an absolute path"),
+    ({"docker_version": "latest"}, "docker_version 'latest' must look like 27, 27.3 or 27.3.1"),
+    ({"docker_state": "running"}, "value of docker_state must be one of: present, absent"),
+    (
+        {"docker_service_environment": {"BAD-NAME": "1"}},
+        "docker_service_environment: 'BAD-NAME' is not an environment variable name",
+    ),
+    ({"docker_log_options": {"max-size": "50Q"}}, "docker_log_options.max-size must be a size such as 10m"),
+    (
+        {"docker_daemon_options": {"registry-mirror": ["https://m.lab.test"]}},
+        "docker_daemon_options.registry-mirror is not a daemon.json key dockerd knows: "
+        "did you mean 'registry-mirrors'?",
+    ),
+    (
+        {"docker_daemon_options": {"dns": ["192.0.2.1"]}},
+        "docker_daemon_options.dns is also set by docker_dns: set it in one place",
+    ),
 ]
 
 
@@ -64,7 +96,7 @@ def _failed_task(output: str) -> str:
     task = ""
     for line in output.splitlines():
         if line.startswith("TASK ["):
-            task = line[len("TASK ["):].split("]")[0].split(" : ", 1)[-1]
+            task = line[len("TASK [") :].split("]")[0].split(" : ", 1)[-1]
             task = task.split(" - ")[0].strip()
         elif line.startswith(("fatal:", "[ERROR]")):
             return task
