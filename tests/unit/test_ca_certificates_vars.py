@@ -1,9 +1,10 @@
 """ca_certificates: each platform family resolves to the right paths, packages and commands.
 
 Only Debian and Ubuntu run live (molecule/ca_certificates). For the other families this test
-resolves the vars file exactly as roles/ca_certificates/tasks/set_vars.yml does (the candidate
-list is read from that task and rendered with the given facts; the first file that exists wins)
-and checks what the role would use there. No Docker, no Ansible run.
+resolves the vars files exactly as roles/ca_certificates/tasks/set_vars.yml does (the layers are
+read from that task's loop and rendered with the given facts; each file that exists is loaded,
+a later one overriding an earlier one) and checks what the role would use there. No Docker, no
+Ansible run.
 """
 
 from __future__ import annotations
@@ -27,14 +28,14 @@ KEYS = {
 }
 
 DEBIAN: dict[str, Any] = {
-    "file": "default.yml",
+    "files": ["Debian.yml"],
     "anchor_dir": "/usr/local/share/ca-certificates",
     "bundle": "/etc/ssl/certs/ca-certificates.crt",
     "refresh": [["update-ca-certificates"]],
     "after_removal": [["update-ca-certificates", "--fresh"]],
 }
 REDHAT: dict[str, Any] = {
-    "file": "RedHat.yml",
+    "files": ["RedHat.yml"],
     "anchor_dir": "/etc/pki/ca-trust/source/anchors",
     "bundle": "/etc/pki/tls/certs/ca-bundle.crt",
     "refresh": [["update-ca-trust", "extract"]],
@@ -42,26 +43,27 @@ REDHAT: dict[str, Any] = {
 }
 EL6: dict[str, Any] = dict(
     REDHAT,
-    file="RedHat_6.yml",
+    # RHEL 6 loads RedHat_6.yml itself, CentOS 6 and Oracle Linux 6 their links to it.
+    files=["RedHat.yml", "RedHat_6.yml"],
     refresh=[["update-ca-trust", "enable"], ["update-ca-trust", "extract"]],
     after_removal=[["update-ca-trust", "enable"], ["update-ca-trust", "extract"]],
 )
 SUSE: dict[str, Any] = {
-    "file": "Suse.yml",
+    "files": ["Suse.yml"],
     "anchor_dir": "/etc/pki/trust/anchors",
     "bundle": "/var/lib/ca-certificates/ca-bundle.pem",
     "refresh": [["update-ca-certificates"]],
     "after_removal": [["update-ca-certificates"]],
 }
 ALPINE: dict[str, Any] = {
-    "file": "Alpine.yml",
+    "files": ["Alpine.yml"],
     "anchor_dir": "/usr/local/share/ca-certificates",
     "bundle": "/etc/ssl/certs/ca-certificates.crt",
     "refresh": [["update-ca-certificates"]],
     "after_removal": [["update-ca-certificates"]],
 }
 ARCH: dict[str, Any] = {
-    "file": "Archlinux.yml",
+    "files": ["Archlinux.yml"],
     "anchor_dir": "/etc/ca-certificates/trust-source/anchors",
     "bundle": "/etc/ssl/certs/ca-certificates.crt",
     "refresh": [["update-ca-trust", "extract"]],
@@ -93,29 +95,42 @@ def _load(path: Path) -> dict[str, Any]:
     return data
 
 
-def _candidates() -> list[str]:
+def _layers() -> list[str]:
+    """The include_vars loop of set_vars.yml: each item a vars/ file, loaded only if it exists."""
     tasks = yaml.safe_load((ROLE / "tasks" / "set_vars.yml").read_text())
     (task,) = [t for t in tasks if "ansible.builtin.include_vars" in t]
-    files: list[str] = task["vars"]["__ca_certificates_vars_files"]["files"]
+    assert task["ansible.builtin.include_vars"] == "{{ __ca_certificates_vars_file }}"
+    assert task["vars"]["__ca_certificates_vars_file"] == "{{ role_path }}/vars/{{ item }}"
+    assert task["when"] == "__ca_certificates_vars_file is file"
+    files: list[str] = task["loop"]
     return files
 
 
-def resolve(distribution: str, major: str, os_family: str) -> tuple[str, dict[str, Any]]:
-    """The vars file set_vars.yml would load for these facts, and the variables it defines."""
+def resolve(distribution: str, major: str, os_family: str) -> tuple[list[Path], dict[str, Any]]:
+    """The vars files set_vars.yml would load for these facts, in order, and the variables they define
+    together (a later file overriding an earlier one, as include_vars does)."""
     facts = {"distribution": distribution, "distribution_major_version": major, "os_family": os_family}
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-    for template in _candidates():
-        name = env.from_string(template).render(ansible_facts=facts)
-        if (VARS / name).is_file():
-            return name, _load(VARS / name)
-    raise AssertionError(f"no vars file for {facts}")
+    loaded: list[Path] = []
+    values: dict[str, Any] = {}
+    for template in _layers():
+        path = VARS / env.from_string(template).render(ansible_facts=facts)
+        # RedHat, Alpine, Archlinux: the family's file is also the distribution's; loading it twice
+        # in a row is loading it once.
+        if path.is_file() and loaded[-1:] != [path]:
+            loaded.append(path)
+            values.update(_load(path))
+    if not loaded:
+        raise AssertionError(f"no vars file for {facts}")
+    return loaded, values
 
 
 @pytest.mark.parametrize("platform", list(PLATFORMS))
 def test_platform_resolves_to_its_paths_and_commands(platform: str) -> None:
     facts, expected = PLATFORMS[platform]
-    name, values = resolve(*facts)
-    assert name == expected["file"]
+    loaded, values = resolve(*facts)
+    assert [path.resolve().name for path in loaded] == expected["files"]
+    assert set(values) == KEYS
     assert values["__ca_certificates_anchor_dir"] == expected["anchor_dir"]
     assert values["__ca_certificates_bundle"] == expected["bundle"]
     assert values["__ca_certificates_refresh_commands"] == expected["refresh"]
@@ -125,18 +140,51 @@ def test_platform_resolves_to_its_paths_and_commands(platform: str) -> None:
     assert values["__ca_certificates_anchor_suffix"] == ".crt"
 
 
-def test_every_platform_file_defines_the_same_variables() -> None:
+FAMILY_FILES = {"Debian.yml", "RedHat.yml", "Suse.yml", "Alpine.yml", "Archlinux.yml"}
+# Files over a family's: the file each distribution release links to.
+OVERLAYS = {
+    "RedHat_6.yml": "RedHat_6.yml",
+    "CentOS_6.yml": "RedHat_6.yml",
+    "OracleLinux_6.yml": "RedHat_6.yml",
+    "Scientific_6.yml": "RedHat_6.yml",
+}
+
+
+def test_every_family_file_defines_the_same_variables() -> None:
     files = sorted(p for p in VARS.glob("*.yml") if p.name != "main.yml")
-    expected = {"default.yml", "RedHat.yml", "RedHat_6.yml", "Suse.yml", "Alpine.yml", "Archlinux.yml"}
-    assert {p.name for p in files} == expected
+    assert {p.name for p in files} == FAMILY_FILES | set(OVERLAYS)
     for path in files:
-        assert set(_load(path)) == KEYS, path.name
+        if path.name in FAMILY_FILES:
+            assert not path.is_symlink(), path.name
+            assert set(_load(path)) == KEYS, path.name
+        else:
+            assert set(_load(path)) <= KEYS, path.name
+
+
+def test_release_clones_are_links_to_one_file() -> None:
+    for name, target in OVERLAYS.items():
+        path = VARS / name
+        assert path.resolve() == VARS / target, name
+        assert path.is_symlink() == (name != target), name
+
+
+@pytest.mark.parametrize("platform", list(PLATFORMS))
+def test_each_layer_over_the_family_changes_a_value(platform: str) -> None:
+    """An overlay that repeats its family's values is dead weight: each one must override something."""
+    facts, _ = PLATFORMS[platform]
+    loaded, _ = resolve(*facts)
+    below: dict[str, Any] = {}
+    for path in loaded:
+        values = _load(path)
+        if below:
+            assert any(below.get(key) != value for key, value in values.items()), path.name
+        below.update(values)
 
 
 def test_known_families_are_the_ones_with_a_file() -> None:
     known = set(_load(VARS / "main.yml")["__ca_certificates_known_families"])
     assert known == {"Debian", "RedHat", "Suse", "Alpine", "Archlinux"}
-    for family in known - {"Debian"}:
+    for family in known:
         assert (VARS / f"{family}.yml").is_file(), family
 
 

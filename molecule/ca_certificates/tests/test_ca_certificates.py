@@ -12,6 +12,7 @@ all at once as none of them may write; then removal, last). After a verify, run
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -163,6 +164,17 @@ BAD_INPUTS: dict[str, dict[str, Any]] = {
     "wrong checksum for url": {"name": "bad-checksum", "url": URL, "checksum": "sha256:" + "0" * 64},
     "name containing /": {"name": "lab/../../etc/evil", "content": "<spare-ca>"},
 }
+# What each one's message says after "ca_certificates_list entry '<name>': " (the validation
+# filters, plugins/filter/ca_certificates.py; the unit tests cover each message in full).
+BAD_MESSAGES: dict[str, str] = {
+    "garbage PEM": "no PEM certificate (-----BEGIN CERTIFICATE-----) found",
+    "garbage inside PEM armour": "the PEM certificate does not parse as an X.509 certificate",
+    "private key in the content": "the certificate text contains a private key: give only the certificate",
+    "leaf where a CA is required": "is not a CA certificate (no basicConstraints CA:TRUE; subject ",
+    "expired CA": "expired on ",
+    "wrong checksum for url": f"checksum mismatch for {URL}: expected sha256:{'0' * 64}, got sha256:<lab-url-ca>",
+    "name containing /": "name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+}
 
 
 def _materialise(entry: dict[str, Any]) -> dict[str, Any]:
@@ -205,10 +217,11 @@ def test_bad_input_fails_before_any_change_naming_the_entry(host, no_write_runs,
     before, results, after = no_write_runs
     rc, output = results[case]
     name = BAD_INPUTS[case]["name"]
+    message = BAD_MESSAGES[case].replace("<lab-url-ca>", hashlib.sha256(pem("lab-url-ca").encode()).hexdigest())
     assert rc != 0, output
-    assert f"(item={name})" in output, output
-    if case != "garbage inside PEM armour":  # that one is named by the failed item's label only
-        assert f"ca_certificates_list entry '{name}'" in output, output
+    assert f"ca_certificates_list entry '{name}': {message}" in output, output
+    if case == "expired CA":
+        assert re.search(rf"entry '{name}': expired on \d{{14}}Z \(ca_certificates_expired: fail\)", output), output
     assert key("spare-ca").splitlines()[1] not in output, "a private key was echoed"
     assert "Add the certificates to the system trust store" not in output, output
     assert after == before

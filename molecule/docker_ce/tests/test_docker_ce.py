@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+
+from dockyard_testing import run_playbook
+
+SCENARIO = Path(__file__).resolve().parents[1]
 
 FULL = os.environ.get("DOCKYARD_DOCKER_CE_TAGS", "docker_repository") == "all"
 REPO = os.environ.get("DOCKYARD_DOCKER_CE_REPO") or "file:///opt/docker-ce-standin"
@@ -44,3 +49,23 @@ def test_docker_ce_installed_and_running(host):
         assert host.package(package).is_installed, package
     assert host.service("docker").is_running
     assert host.run("docker compose version").rc == 0
+
+
+@pytest.fixture
+def without_the_key(host):
+    """The key removed, as on a fresh host; the scenario's converge puts it back afterwards."""
+    host.run("rm -f /etc/apt/keyrings/docker.asc")
+    yield
+    result = run_playbook(SCENARIO / "converge.yml", {}, "--tags", "docker_repository")
+    assert result.rc == 0, result.output[-2000:]
+
+
+def test_a_key_with_the_wrong_checksum_is_refused_before_it_is_written(host, without_the_key):
+    wrong = "sha256:" + "0" * 64
+    result = run_playbook(
+        SCENARIO / "converge.yml", {"docker_ce_gpg_key_checksum": wrong}, "--tags", "docker_repository"
+    )
+    assert result.rc != 0, result.output[-2000:]
+    assert "Download Docker's signing key, checked against its checksum" in result.output
+    assert "checksum" in result.output and "0" * 64 in result.output, result.output[-2000:]
+    assert not host.file("/etc/apt/keyrings/docker.asc").exists
