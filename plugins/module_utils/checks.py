@@ -52,13 +52,18 @@ def type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def described(value: Any) -> str:
+    """'str "a=b"', 'int 3', 'null': a value with its type, for "must be a list, got ..."."""
+    return "null" if value is None else f"{type_name(value)} {show(value)}"
+
+
 def as_int(value: Any) -> int | None:
-    """An int, or a string of digits (what `-e` gives); None for anything else (bools too)."""
+    """An int, or a string of digits (what `-e` gives); None for anything else (bools, spaces, '+')."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and re.fullmatch(r"[+-]?[0-9]+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value):
         return int(value)
     return None
 
@@ -316,9 +321,9 @@ class Problems:
 
     def mapping(self, name: str, value: Any, what: str = "a mapping") -> bool:
         return self.check(
-            isinstance(value, Mapping), f"{name} must be {what}, got {type_name(value)} {show(value)}"
+            isinstance(value, Mapping), f"{name} must be {what}, got {described(value)}"
         )
 
     def listing(self, name: str, value: Any) -> bool:
         """argument_specs turns a string into a one-element list; a string given for a list is a mistake."""
-        return self.check(isinstance(value, list), f"{name} must be a list, got {type_name(value)} {show(value)}")
+        return self.check(isinstance(value, list), f"{name} must be a list, got {described(value)}")

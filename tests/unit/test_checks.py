@@ -15,7 +15,7 @@ def _cases(rule: str, good: list[Any], bad: list[Any]) -> list[Any]:
 
 
 CASES = (
-    _cases("is_port", [1, 80, 65535, "4000", " 22 "], [0, 65536, -1, "80a", "", None, True, 8.5, "0x50"])
+    _cases("is_port", [1, 80, 65535, "4000"], [0, 65536, -1, "80a", "", None, True, 8.5, "0x50", " 22", "+80"])
     + _cases("is_ipv4", ["127.0.0.1", "0.0.0.0", "255.255.255.255"], ["256.0.0.1", "localhost", "::1", "1.2.3", 10])
     + _cases("is_ip", ["10.0.0.1", "::1", "2001:db8::53"], ["fe80::1%", "10.0.0.1/8", "dns.lab", None])
     + _cases(
@@ -182,6 +182,8 @@ def test_problems_messages_name_the_variable() -> None:
     assert p.messages[7] == "x_n must be a whole number from 1 to 64, got 0"
     assert p.messages[8] == "x_m must be a whole number of at least 1, got 0"
     assert p.messages[13] == 'x_list must be a list, got str "a"'
+    p.listing("x_none", None)
+    assert p.messages[14] == "x_none must be a list, got null"
 
 
 def test_type_names_are_yaml_types() -> None:

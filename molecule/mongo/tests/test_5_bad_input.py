@@ -7,24 +7,52 @@ from typing import Any
 import pytest
 from conftest import PlayResult, run_role_many
 
+# Each message is the one plugins/filter/mongo.py writes (argument_specs' for mongo_seed_change),
+# as the play prints it on its "[ERROR]: Task failed" line: the variable to fix first.
 CASES = [
-    ({"mongo_init_database": {"photographers": ["alice"]}}, "mongo_init_database.photographers[0] is not a document"),
-    ({"mongo_init_database": {"photographers": "alice"}}, "mongo_init_database.photographers must be a list"),
-    ({"mongo_init_database": "photographers=alice"}, "mongo_init_database must be a mapping"),
-    ({"mongo_init_database": {"system.users": [{"name": "x"}]}}, "system.users is not a usable collection name"),
-    ({"mongo_port": 70000}, "mongo_port 70000 is not a port number"),
-    ({"mongo_port": 0}, "mongo_port 0 is not a port number"),
-    ({"mongo_auth_enabled": True}, "mongo_auth_enabled needs mongo_root_password"),
+    (
+        {"mongo_init_database": {"photographers": ["alice"]}},
+        'mongo_init_database.photographers[0] is not a document (a mapping): "alice"',
+    ),
+    (
+        {"mongo_init_database": {"photographers": "alice"}},
+        'mongo_init_database.photographers must be a list of documents (mappings), got str "alice"',
+    ),
+    (
+        {"mongo_init_database": "photographers=alice"},
+        "mongo_init_database must be a mapping of collection name to a list of documents,"
+        ' got str "photographers=alice"',
+    ),
+    (
+        {"mongo_init_database": {"system.users": [{"name": "x"}]}},
+        'mongo_init_database: "system.users" is not a usable collection name',
+    ),
+    ({"mongo_port": 70000}, "mongo_port must be a port number from 1 to 65535, got 70000"),
+    ({"mongo_port": 0}, "mongo_port must be a port number from 1 to 65535, got 0"),
+    (
+        {"mongo_auth_enabled": True},
+        "mongo_root_password must be set when mongo_auth_enabled is true (set it from a vault)",
+    ),
     (
         {"mongo_auth_enabled": True, "mongo_root_password": "x", "mongo_app_username": "app"},
-        "mongo_app_username needs mongo_app_password",
+        "mongo_app_password must be set when mongo_app_username is set (set it from a vault)",
     ),
-    ({"mongo_app_username": "app", "mongo_app_password": "x"}, "mongo_app_username needs mongo_auth_enabled"),
-    ({"mongo_bind_address": "localhost"}, "mongo_bind_address localhost is not an IPv4 address"),
-    ({"mongo_database": "my db"}, "mongo_database must be"),
-    ({"mongo_seed_change": "ignore"}, "mongo_seed_change"),
-    ({"mongo_stop_timeout": 2}, "mongo_stop_timeout must be at least 10"),
-    ({"mongo_container_name": "-bad"}, "mongo_container_name must start with"),
+    (
+        {"mongo_app_username": "app", "mongo_app_password": "x"},
+        "mongo_app_username needs mongo_auth_enabled: true",
+    ),
+    (
+        {"mongo_bind_address": "localhost"},
+        'mongo_bind_address must be an IPv4 address such as 127.0.0.1, or 0.0.0.0 for every interface, got "localhost"',
+    ),
+    ({"mongo_database": "my db"}, 'mongo_database must be 1-63 letters, digits, _ or -, got "my db"'),
+    ({"mongo_seed_change": "ignore"}, "value of mongo_seed_change must be one of: warn, fail, got: ignore"),
+    ({"mongo_stop_timeout": 2}, "mongo_stop_timeout must be a whole number of at least 10 (seconds before docker stop"),
+    (
+        {"mongo_container_name": "-bad"},
+        "mongo_container_name must be a Docker object name (a letter or digit, then letters, digits, _ . -),"
+        ' got "-bad"',
+    ),
 ]
 
 

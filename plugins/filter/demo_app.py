@@ -1,0 +1,141 @@
+"""Filters behind the demo_app role's checks and replicas (roles/demo_app).
+
+- demo_app_input_errors: checks the role's inputs, one message per problem, each naming the
+  variable first (argument_specs has already checked types and choices, but the play still
+  sees the raw values, such as -e strings).
+- demo_app_replicas: the app's replicas, [{name, port}]: replica n is <prefix>-<n> on host
+  port first_port + n - 1.
+- demo_app_push_reference: where the image is pushed, <registry>/<repository>:<tag>, each
+  part falling back to the built image's own when empty.
+
+The shared rules (ports, addresses, Docker and image names, paths) and their messages come
+from plugins/module_utils/checks.py; only what is particular to the app is written here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
+    Problems,
+    as_int,
+    is_image_reference,
+    is_port,
+    is_registry,
+    is_repository_path,
+    is_whole,
+    show,
+)
+
+MAX_PORT = 65535
+MAX_WORKERS = 64
+DOCKER_NAMES = ("demo_app_container_name", "demo_app_network", "demo_app_redis_container_name", "demo_app_redis_volume")
+
+
+def _text(value: Any) -> str:
+    """A string input as the role uses it; None (an empty `-e name=`) is empty."""
+    return "" if value is None else str(value)
+
+
+def _truthy(value: Any) -> bool:
+    """What Ansible's `bool` filter makes of a value (true, "yes", "True", 1 ...)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in {"1", "on", "t", "true", "y", "yes"}
+
+
+def demo_app_push_reference(
+    image_name: Any, image_tag: Any, registry: Any = "", repository: Any = "", tag: Any = ""
+) -> str:
+    """'registry.lab:5000/lab/friendlyhello:v1'; without a registry, repository or tag: the image's own."""
+    prefix = f"{_text(registry)}/" if _text(registry) else ""
+    return f"{prefix}{_text(repository) or _text(image_name)}:{_text(tag) or _text(image_tag)}"
+
+
+def demo_app_replicas(prefix: Any, first_port: Any, count: Any) -> list[dict[str, Any]]:
+    """[{'name': 'friendlyhello-1', 'port': 4000}, ...]; raises on what validation refuses.
+
+    Never an empty list for a bad input: the role removes the containers this list does not name.
+    """
+    port, number = as_int(first_port), as_int(count)
+    if not isinstance(prefix, str) or not prefix or port is None or number is None or number < 1:
+        raise ValueError(f"demo_app_replicas: bad input {show([prefix, first_port, count])}")
+    if not (is_port(port) and is_port(port + number - 1)):
+        raise ValueError(f"demo_app_replicas: ports {port} to {port + number - 1} are not all from 1 to {MAX_PORT}")
+    return [{"name": f"{prefix}-{n}", "port": port + n - 1} for n in range(1, number + 1)]
+
+
+def _push_errors(p: Problems, v: Mapping[str, Any]) -> None:
+    registry, repository, tag = (_text(v.get(f"demo_app_push_{k}")) for k in ("registry", "repository", "tag"))
+    before = len(p.messages)
+    p.check(
+        registry == "" or is_registry(registry),
+        f"demo_app_push_registry {show(registry)} is not a registry host[:port] (without a scheme)",
+    )
+    p.check(
+        repository == "" or is_repository_path(repository),
+        f"demo_app_push_repository {show(repository)} is not a repository path (lower-case, / separated)",
+    )
+    if tag:
+        p.image_tag("demo_app_push_tag", tag)
+    # The whole target only when its parts are good (a bad part is reported once, by name).
+    if _truthy(v.get("demo_app_push")) and len(p.messages) == before:
+        target = demo_app_push_reference(
+            v.get("demo_app_image_name"), v.get("demo_app_image_tag"), registry, repository, tag
+        )
+        p.check(
+            is_image_reference(target),
+            "demo_app_push_registry, demo_app_push_repository and demo_app_push_tag make the push target"
+            f" {show(target)}, which is not an image reference",
+        )
+    p.check(
+        _text(v.get("demo_app_push_username")) == "" or registry != "",
+        "demo_app_push_username needs demo_app_push_registry (the registry to log in to)",
+    )
+
+
+def demo_app_input_errors(v: Mapping[str, Any]) -> list[str]:
+    """Messages for every bad input in `v` (the role's variables, by name); empty when all are good."""
+    p = Problems()
+    host_port, replicas = v.get("demo_app_host_port"), v.get("demo_app_replicas")
+    p.port("demo_app_host_port", host_port)
+    p.port("demo_app_container_port", v.get("demo_app_container_port"))
+    p.whole("demo_app_replicas", replicas, 1)
+    if is_port(host_port) and is_whole(replicas, 1):
+        last = (as_int(host_port) or 0) + (as_int(replicas) or 0) - 1
+        p.check(
+            last <= MAX_PORT,
+            f"demo_app_host_port + demo_app_replicas - 1 must not exceed {MAX_PORT} (replica n is published on"
+            f" demo_app_host_port + n - 1), got {show(host_port)} + {show(replicas)} - 1 = {last}",
+        )
+    p.whole("demo_app_workers", v.get("demo_app_workers"), 1, MAX_WORKERS)
+    p.non_empty("demo_app_name", v.get("demo_app_name"), "a non-empty string (the NAME the app greets)")
+    p.image_reference("demo_app_base_image", v.get("demo_app_base_image"))
+    p.image_reference("demo_app_redis_image", v.get("demo_app_redis_image"))
+    p.image_name("demo_app_image_name", v.get("demo_app_image_name"))
+    p.image_tag("demo_app_image_tag", v.get("demo_app_image_tag"))
+    p.ipv4("demo_app_host_ip", v.get("demo_app_host_ip"))
+    p.abs_path("demo_app_build_dir", v.get("demo_app_build_dir"))
+    for name in DOCKER_NAMES:
+        p.docker_name(name, v.get(name))
+    app, redis = _text(v.get("demo_app_container_name")), _text(v.get("demo_app_redis_container_name"))
+    p.check(
+        not re.fullmatch(rf"{re.escape(app)}-[0-9]+", redis),
+        "demo_app_redis_container_name must not look like an app replica (<demo_app_container_name>-<n>),"
+        f" got {show(redis)}",
+    )
+    _push_errors(p, v)
+    return p.messages
+
+
+class FilterModule:
+    def filters(self) -> dict[str, Any]:
+        return {
+            "demo_app_input_errors": demo_app_input_errors,
+            "demo_app_replicas": demo_app_replicas,
+            "demo_app_push_reference": demo_app_push_reference,
+        }

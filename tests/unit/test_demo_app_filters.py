@@ -1,0 +1,245 @@
+"""The demo_app role's input checks, replicas and push target (plugins/filter/demo_app.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from ansible_collections.dockyard.lab.plugins.filter.demo_app import (
+    FilterModule,
+    demo_app_input_errors,
+    demo_app_push_reference,
+    demo_app_replicas,
+)
+
+ROLE = Path(__file__).resolve().parents[2] / "roles" / "demo_app"
+PORT = "must be a port number from 1 to 65535, got"
+DOCKER_NAME = "must be a Docker object name (a letter or digit, then letters, digits, _ . -), got"
+REFERENCE = "is not an image reference ([registry/]name[:tag][@digest], lower-case name)"
+TAG = "is not an image tag (letters, digits, _ . -, at most 128)"
+PUSH = {"demo_app_push": True, "demo_app_push_registry": "registry.lab.example:5000"}
+
+# The role's defaults (defaults/main.yml has no templates).
+GOOD: dict[str, Any] = {
+    "demo_app_host_port": 4000,
+    "demo_app_container_port": 5000,
+    "demo_app_replicas": 1,
+    "demo_app_workers": 2,
+    "demo_app_name": "World",
+    "demo_app_base_image": "python:3.11-slim",
+    "demo_app_redis_image": "redis:7",
+    "demo_app_image_name": "friendlyhello",
+    "demo_app_image_tag": "latest",
+    "demo_app_host_ip": "0.0.0.0",
+    "demo_app_build_dir": "/opt/demo_app",
+    "demo_app_container_name": "friendlyhello",
+    "demo_app_network": "friendlyhello",
+    "demo_app_redis_container_name": "friendlyhello-redis",
+    "demo_app_redis_volume": "friendlyhello-redis-data",
+    "demo_app_push": False,
+    "demo_app_push_registry": "",
+    "demo_app_push_repository": "",
+    "demo_app_push_tag": "",
+    "demo_app_push_username": "",
+}
+
+
+def test_good_is_the_role_defaults() -> None:
+    defaults = yaml.safe_load((ROLE / "defaults" / "main.yml").read_text())
+    assert {name: defaults[name] for name in GOOD} == GOOD
+
+
+def test_validate_yml_passes_every_checked_variable() -> None:
+    tasks = yaml.safe_load((ROLE / "tasks" / "validate.yml").read_text())
+    assert set(tasks[0]["vars"]["__demo_app_inputs"]) == set(GOOD)
+
+
+def test_the_defaults_pass() -> None:
+    assert demo_app_input_errors(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"demo_app_host_port": 1, "demo_app_container_port": 1},
+        {"demo_app_host_port": 65535, "demo_app_container_port": 65535},
+        {"demo_app_host_port": "4000", "demo_app_container_port": "80"},  # -e demo_app_host_port=4000
+        {"demo_app_host_port": 65534, "demo_app_replicas": 2},  # the last replica on 65535
+        {"demo_app_host_port": "65000", "demo_app_replicas": "536"},
+        {"demo_app_host_port": 1, "demo_app_replicas": 65535},
+        {"demo_app_workers": 1},
+        {"demo_app_workers": "64"},
+        {"demo_app_name": "<script>alert(1)</script>"},
+        {"demo_app_base_image": "dockyard/python:3.11-slim", "demo_app_redis_image": "dockyard/redis:7"},
+        {"demo_app_redis_image": "redis@sha256:" + "a" * 64},
+        {"demo_app_image_name": "localhost:5000/lab/friendlyhello", "demo_app_image_tag": "v1.0_rc-1"},
+        {"demo_app_host_ip": "127.0.0.1"},
+        {"demo_app_redis_container_name": "friendlyhello-redis-1"},
+        {"demo_app_redis_container_name": "other-1"},
+        {**PUSH},
+        {**PUSH, "demo_app_push_repository": "lab/friendlyhello", "demo_app_push_tag": "v1"},
+        {**PUSH, "demo_app_push_username": "student"},
+        {"demo_app_push": "true", "demo_app_push_registry": "localhost"},
+        {"demo_app_push": True, "demo_app_push_repository": "lab/friendlyhello"},  # no registry: Docker Hub's name
+    ],
+)
+def test_good_edge_values_pass(change: dict[str, Any]) -> None:
+    assert demo_app_input_errors({**GOOD, **change}) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # Ports and replicas
+        ({"demo_app_host_port": 70000}, f"demo_app_host_port {PORT} 70000"),
+        ({"demo_app_host_port": 0}, f"demo_app_host_port {PORT} 0"),
+        ({"demo_app_host_port": "4000/tcp"}, f'demo_app_host_port {PORT} "4000/tcp"'),
+        ({"demo_app_host_port": ""}, f'demo_app_host_port {PORT} ""'),
+        ({"demo_app_host_port": None}, f"demo_app_host_port {PORT} null"),
+        ({"demo_app_container_port": 65536}, f"demo_app_container_port {PORT} 65536"),
+        ({"demo_app_container_port": "5000.0"}, f'demo_app_container_port {PORT} "5000.0"'),
+        ({"demo_app_container_port": False}, f"demo_app_container_port {PORT} false"),
+        (
+            {"demo_app_host_port": 65535, "demo_app_replicas": 2},
+            "demo_app_host_port + demo_app_replicas - 1 must not exceed 65535 (replica n is published on"
+            " demo_app_host_port + n - 1), got 65535 + 2 - 1 = 65536",
+        ),
+        (
+            {"demo_app_host_port": "65000", "demo_app_replicas": "537"},
+            'demo_app_host_port + demo_app_replicas - 1 must not exceed 65535 (replica n is published on'
+            ' demo_app_host_port + n - 1), got "65000" + "537" - 1 = 65536',
+        ),
+        ({"demo_app_replicas": 0}, "demo_app_replicas must be a whole number of at least 1, got 0"),
+        ({"demo_app_replicas": -1}, "demo_app_replicas must be a whole number of at least 1, got -1"),
+        ({"demo_app_replicas": "two"}, 'demo_app_replicas must be a whole number of at least 1, got "two"'),
+        ({"demo_app_replicas": 1.5}, "demo_app_replicas must be a whole number of at least 1, got 1.5"),
+        ({"demo_app_workers": 0}, "demo_app_workers must be a whole number from 1 to 64, got 0"),
+        ({"demo_app_workers": "65"}, 'demo_app_workers must be a whole number from 1 to 64, got "65"'),
+        # The app
+        ({"demo_app_name": ""}, 'demo_app_name must be a non-empty string (the NAME the app greets), got ""'),
+        ({"demo_app_name": "   "}, 'demo_app_name must be a non-empty string (the NAME the app greets), got "   "'),
+        ({"demo_app_name": 42}, "demo_app_name must be a non-empty string (the NAME the app greets), got 42"),
+        # Images
+        ({"demo_app_base_image": "Python:3.11 slim"}, f'demo_app_base_image "Python:3.11 slim" {REFERENCE}'),
+        ({"demo_app_base_image": "python:"}, f'demo_app_base_image "python:" {REFERENCE}'),
+        ({"demo_app_redis_image": "redis:7:latest"}, f'demo_app_redis_image "redis:7:latest" {REFERENCE}'),
+        ({"demo_app_redis_image": "https://r.lab/redis"}, f'demo_app_redis_image "https://r.lab/redis" {REFERENCE}'),
+        (
+            {"demo_app_image_name": "FriendlyHello"},
+            'demo_app_image_name "FriendlyHello" is not an image name ([registry/]lower-case/path, without a tag)',
+        ),
+        ({"demo_app_image_name": "friendlyhello:v1"}, 'demo_app_image_name "friendlyhello:v1" is not an image name'),
+        ({"demo_app_image_tag": "v1/beta"}, f'demo_app_image_tag "v1/beta" {TAG}'),
+        ({"demo_app_image_tag": "t" * 129}, f'demo_app_image_tag "{"t" * 129}" {TAG}'),
+        # Host and names
+        (
+            {"demo_app_host_ip": "localhost"},
+            'demo_app_host_ip must be an IPv4 address such as 0.0.0.0 or 127.0.0.1, got "localhost"',
+        ),
+        ({"demo_app_host_ip": "::"}, 'demo_app_host_ip must be an IPv4 address such as 0.0.0.0 or 127.0.0.1, got "::"'),
+        (
+            {"demo_app_build_dir": "opt/demo_app"},
+            'demo_app_build_dir must be an absolute path other than /, got "opt/demo_app"',
+        ),
+        ({"demo_app_build_dir": "/"}, 'demo_app_build_dir must be an absolute path other than /, got "/"'),
+        ({"demo_app_container_name": "-app"}, f'demo_app_container_name {DOCKER_NAME} "-app"'),
+        ({"demo_app_network": "my net"}, f'demo_app_network {DOCKER_NAME} "my net"'),
+        ({"demo_app_redis_container_name": "redis/1"}, f'demo_app_redis_container_name {DOCKER_NAME} "redis/1"'),
+        ({"demo_app_redis_volume": ""}, f'demo_app_redis_volume {DOCKER_NAME} ""'),
+        (
+            {"demo_app_redis_container_name": "friendlyhello-2"},
+            "demo_app_redis_container_name must not look like an app replica (<demo_app_container_name>-<n>),"
+            ' got "friendlyhello-2"',
+        ),
+        (
+            {"demo_app_container_name": "app.v1", "demo_app_redis_container_name": "app.v1-10"},
+            "demo_app_redis_container_name must not look like an app replica (<demo_app_container_name>-<n>),"
+            ' got "app.v1-10"',
+        ),
+        # Push
+        (
+            {**PUSH, "demo_app_push_registry": "https://localhost:5000"},
+            'demo_app_push_registry "https://localhost:5000" is not a registry host[:port] (without a scheme)',
+        ),
+        ({"demo_app_push_registry": "r.lab:port"}, 'demo_app_push_registry "r.lab:port" is not a registry host[:port]'),
+        (
+            {"demo_app_push_repository": "Lab/FriendlyHello"},
+            'demo_app_push_repository "Lab/FriendlyHello" is not a repository path (lower-case, / separated)',
+        ),
+        ({"demo_app_push_repository": "lab/"}, 'demo_app_push_repository "lab/" is not a repository path'),
+        ({"demo_app_push_tag": "v1:2"}, f'demo_app_push_tag "v1:2" {TAG}'),
+        (
+            {**PUSH, "demo_app_image_name": "localhost:5000/friendlyhello"},
+            "demo_app_push_registry, demo_app_push_repository and demo_app_push_tag make the push target"
+            ' "registry.lab.example:5000/localhost:5000/friendlyhello:latest", which is not an image reference',
+        ),
+        (
+            {"demo_app_push_username": "student"},
+            "demo_app_push_username needs demo_app_push_registry (the registry to log in to)",
+        ),
+    ],
+)
+def test_each_bad_input_is_named(change: dict[str, Any], message: str) -> None:
+    errors = demo_app_input_errors({**GOOD, **change})
+    assert len(errors) == 1, errors
+    assert errors[0].startswith(message), errors
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    bad = {"demo_app_host_port": 0, "demo_app_workers": 0, "demo_app_network": "", "demo_app_push_username": "u"}
+    assert [e.split()[0] for e in demo_app_input_errors({**GOOD, **bad})] == [
+        "demo_app_host_port",
+        "demo_app_workers",
+        "demo_app_network",
+        "demo_app_push_username",
+    ]
+
+
+def test_a_bad_part_of_the_push_target_is_reported_once() -> None:
+    errors = demo_app_input_errors({**GOOD, **PUSH, "demo_app_push_tag": "v1:2"})
+    assert [e.split()[0] for e in errors] == ["demo_app_push_tag"]
+
+
+# --- Replicas ------------------------------------------------------------------------------
+def test_one_replica() -> None:
+    assert demo_app_replicas("friendlyhello", 4000, 1) == [{"name": "friendlyhello-1", "port": 4000}]
+
+
+def test_replicas_on_consecutive_ports_from_strings() -> None:
+    assert demo_app_replicas("app", "65533", "3") == [
+        {"name": "app-1", "port": 65533},
+        {"name": "app-2", "port": 65534},
+        {"name": "app-3", "port": 65535},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "port", "count"),
+    [("app", 65535, 2), ("app", 0, 1), ("app", 4000, 0), ("app", "x", 1), ("", 4000, 1), ("app", 4000, None)],
+)
+def test_replicas_refuse_what_validation_refuses(prefix: Any, port: Any, count: Any) -> None:
+    # Never an empty list: the role removes every replica the list does not name.
+    with pytest.raises(ValueError, match="demo_app_replicas"):
+        demo_app_replicas(prefix, port, count)
+
+
+# --- Push target -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("parts", "reference"),
+    [
+        ({}, "friendlyhello:latest"),
+        ({"registry": "registry.lab:5000"}, "registry.lab:5000/friendlyhello:latest"),
+        ({"registry": "r.lab", "repository": "lab/app", "tag": "v1"}, "r.lab/lab/app:v1"),
+        ({"repository": "lab/app"}, "lab/app:latest"),
+        ({"tag": "v2"}, "friendlyhello:v2"),
+        ({"registry": None, "repository": None, "tag": None}, "friendlyhello:latest"),
+    ],
+)
+def test_push_reference(parts: dict[str, Any], reference: str) -> None:
+    assert demo_app_push_reference("friendlyhello", "latest", **parts) == reference
+
+
+def test_the_filters_are_registered() -> None:
+    assert set(FilterModule().filters()) == {"demo_app_input_errors", "demo_app_replicas", "demo_app_push_reference"}
