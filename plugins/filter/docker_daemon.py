@@ -459,6 +459,7 @@ def docker_daemon_prune(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def docker_daemon_changed_keys(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The top-level keys whose value differs between two daemon.json contents, sorted."""
     before, after = before or {}, after or {}
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
@@ -497,10 +498,12 @@ def docker_daemon_mismatches(info: dict[str, Any], config: dict[str, Any]) -> li
         bad.append("labels")
     if "proxies" in config:
         proxies = config["proxies"]
-        fields = {"http-proxy": "HTTPProxy", "https-proxy": "HTTPSProxy", "no-proxy": "NoProxy"}
-        for key, field in fields.items():
+        # `docker info`'s JSON says HTTPProxy up to Docker 2x and HttpProxy from Docker 29 on.
+        fields = {"http-proxy": ("HTTPProxy", "HttpProxy"), "https-proxy": ("HTTPSProxy", "HttpsProxy"),
+                  "no-proxy": ("NoProxy",)}
+        for key, names in fields.items():
             # docker info masks a password in a proxy URL: compare what it shows, host and all.
-            want, have = proxies.get(key, ""), info.get(field) or ""
+            want, have = proxies.get(key, ""), next((info[n] for n in names if info.get(n)), "")
             if re.sub(r"//[^@/]*@", "//", want) != re.sub(r"//[^@/]*@", "//", have):
                 bad.append("proxies")
                 break

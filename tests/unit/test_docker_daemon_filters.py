@@ -264,3 +264,10 @@ def test_exec_start_without_fd_host() -> None:
 def test_known_keys_cover_every_first_class_key() -> None:
     assert set(dd.KEY_VARIABLES) <= dd.KNOWN_KEYS
     assert dd.RELOADABLE_KEYS <= dd.KNOWN_KEYS
+
+
+def test_info_of_docker_29_names_the_proxy_fields_otherwise() -> None:
+    info = {"HttpProxy": "http://proxy.lab.test:3128", "HttpsProxy": "", "NoProxy": "localhost"}
+    config = {"proxies": {"http-proxy": "http://proxy.lab.test:3128", "https-proxy": "", "no-proxy": "localhost"}}
+    assert dd.docker_daemon_mismatches(info, config) == []
+    assert dd.docker_daemon_mismatches({**info, "HttpProxy": ""}, config) == ["proxies"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import run_role
 
 EXPECTED_DAEMON = {
@@ -28,6 +29,21 @@ def _dockerd_pid(host) -> str:
 
 def _sentinel_started(host) -> str:
     return host.check_output("docker inspect --format '{{.State.StartedAt}} {{.State.Running}}' sentinel")
+
+
+@pytest.fixture(autouse=True)
+def start_limit_cleared(host):
+    """docker.service allows 3 starts a minute; these tests restart dockerd more often than that."""
+    host.run("systemctl reset-failed docker.service docker.socket")
+
+
+@pytest.fixture
+def restored(host):
+    """After the test: the scenario's own configuration back (a fixture, so a failed test still restores)."""
+    yield
+    host.run("systemctl reset-failed docker.service docker.socket")
+    result = run_role({})
+    assert result.rc == 0, result.output[-2000:]
 
 
 def test_docker_running_and_enabled(host):
@@ -75,30 +91,62 @@ def test_containers_get_the_dns_settings(host):
     assert "search lab.test" in resolv
 
 
-def test_changing_only_a_mirror_reloads(host):
+def test_changing_only_a_mirror_reloads(host, restored):
     pid, started = _dockerd_pid(host), _sentinel_started(host)
     new_mirror = "https://mirror2.lab.test"
-    try:
-        result = run_role({"docker_registry_mirrors": [new_mirror]})
-        assert result.rc == 0, result.output
-        assert "Apply the change to Docker: reloaded" in result.output
-        assert _dockerd_pid(host) == pid, "dockerd was restarted, not reloaded"
-        assert _sentinel_started(host) == started
-        assert [m.rstrip("/") for m in _info(host)["RegistryConfig"]["Mirrors"]] == [new_mirror]
-    finally:
-        assert run_role({}).rc == 0
+    result = run_role({"docker_registry_mirrors": [new_mirror]})
+    assert result.rc == 0, result.output
+    assert "Apply the change to Docker: reloaded" in result.output
+    assert _dockerd_pid(host) == pid, "dockerd was restarted, not reloaded"
+    assert _sentinel_started(host) == started
+    assert [m.rstrip("/") for m in _info(host)["RegistryConfig"]["Mirrors"]] == [new_mirror]
 
 
-def test_changing_dns_restarts_and_keeps_containers(host):
+def test_changing_dns_restarts_and_keeps_containers(host, restored):
     pid, started = _dockerd_pid(host), _sentinel_started(host)
-    try:
-        result = run_role({"docker_dns": ["192.0.2.54"]})
-        assert result.rc == 0, result.output
-        assert "Apply the change to Docker: restarted" in result.output
-        assert _dockerd_pid(host) != pid
-        assert _sentinel_started(host) == started, "live-restore should keep the container running"
-    finally:
-        assert run_role({}).rc == 0
+    result = run_role({"docker_dns": ["192.0.2.54"]})
+    assert result.rc == 0, result.output
+    assert "Apply the change to Docker: restarted" in result.output
+    assert _dockerd_pid(host) != pid
+    assert _sentinel_started(host) == started, "live-restore should keep the container running"
+
+
+def test_a_play_without_facts_runs_the_role(host):
+    result = run_role({}, gather_facts=False)
+    assert result.rc == 0, result.output[-2000:]
+    assert result.changed() == 0, result.output[-2000:]
+    assert "Gather the facts the platform choice needs" in result.output
+
+
+def test_the_proxy_reaches_dockerd(host, restored):
+    # Never contacted: nothing is pulled. Docker >= 23 reads `proxies`, older ones the drop-in.
+    result = run_role({"docker_proxy": {"http": "http://proxy.lab.test:3128", "https": "", "no_proxy": "localhost"}})
+    assert result.rc == 0, result.output[-2000:]
+    info = _info(host)
+    # The JSON field is HTTPProxy up to Docker 2x, HttpProxy from Docker 29 on.
+    assert (info.get("HTTPProxy") or info.get("HttpProxy")) == "http://proxy.lab.test:3128"
+    assert info["NoProxy"] == "localhost"
+    daemon = json.loads(host.file("/etc/docker/daemon.json").content_string)
+    dropin = host.file("/etc/systemd/system/docker.service.d/environment.conf").content_string
+    if int(info["ServerVersion"].split(".")[0]) >= 23:
+        assert daemon["proxies"] == {"http-proxy": "http://proxy.lab.test:3128", "no-proxy": "localhost"}
+        assert "HTTP_PROXY" not in dropin
+    else:
+        assert "proxies" not in daemon
+        assert 'Environment="HTTP_PROXY=http://proxy.lab.test:3128"' in dropin
+
+
+def test_a_version_pin_keeps_the_installed_engine(host, restored):
+    installed = host.check_output("dpkg-query -W -f '${Version}' docker.io")
+    version = ".".join(installed.split(":")[-1].split(".")[:2])
+    result = run_role({"docker_version": version})
+    assert result.rc == 0, result.output[-2000:]
+    pin = host.file("/etc/apt/preferences.d/dockyard-docker.pref").content_string
+    assert "Package: docker.io" in pin and f"Pin: version {version}[.+~-]*" in pin and "Pin-Priority: 1001" in pin
+    # apt applies the pin to the installed version: an upgrade would keep it (one candidate here).
+    policy = host.check_output("apt-cache policy docker.io")
+    assert "1001" in policy, policy
+    assert host.check_output("apt-get -s --only-upgrade install docker.io").count("Inst docker.io") == 0
 
 
 def _assert_rolled_back(host, result, setting: str, before: bytes, started: str) -> None:
