@@ -25,6 +25,7 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     is_port,
     is_registry,
     is_repository_path,
+    is_true,
     is_whole,
     show,
 )
@@ -37,15 +38,6 @@ DOCKER_NAMES = ("demo_app_container_name", "demo_app_network", "demo_app_redis_c
 def _text(value: Any) -> str:
     """A string input as the role uses it; None (an empty `-e name=`) is empty."""
     return "" if value is None else str(value)
-
-
-def _truthy(value: Any) -> bool:
-    """What Ansible's `bool` filter makes of a value (true, "yes", "True", 1 ...)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value == 1
-    return isinstance(value, str) and value.strip().lower() in {"1", "on", "t", "true", "y", "yes"}
 
 
 def demo_app_push_reference(
@@ -83,7 +75,7 @@ def _push_errors(p: Problems, v: Mapping[str, Any]) -> None:
     if tag:
         p.image_tag("demo_app_push_tag", tag)
     # The whole target only when its parts are good (a bad part is reported once, by name).
-    if _truthy(v.get("demo_app_push")) and len(p.messages) == before:
+    if is_true(v.get("demo_app_push")) and len(p.messages) == before:
         target = demo_app_push_reference(
             v.get("demo_app_image_name"), v.get("demo_app_image_tag"), registry, repository, tag
         )

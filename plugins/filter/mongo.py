@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.dockyard.lab.plugins.module_utils.checks import Problems, show, type_name
+from ansible_collections.dockyard.lab.plugins.module_utils.checks import Problems, is_true, show, type_name
 
 # MongoDB's naming rules, conservatively: a database name without / \ . " $ or spaces, at most
 # 63 bytes; a collection name that starts with a letter or _, and not in the system namespace.
@@ -27,15 +27,6 @@ SEED_LABEL = "org.dockyard.mongo.seed"
 AUTH_LABEL = "org.dockyard.mongo.auth"
 # The shortest wait that makes sense for docker stop and for the first answer.
 MIN_TIMEOUT = 10
-
-
-def _truthy(value: Any) -> bool:
-    """What Ansible's `bool` filter makes of a value (true, "yes", "True", 1 ...)."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value == 1
-    return isinstance(value, str) and value.strip().lower() in {"1", "on", "t", "true", "y", "yes"}
 
 
 def _text(value: Any) -> str:
@@ -70,7 +61,7 @@ def _init_database_errors(p: Problems, seed: Any) -> None:
 
 def _auth_errors(p: Problems, v: Mapping[str, Any]) -> None:
     root, app = _text(v.get("mongo_root_username")), _text(v.get("mongo_app_username"))
-    if not _truthy(v.get("mongo_auth_enabled")):
+    if not is_true(v.get("mongo_auth_enabled")):
         p.check(app == "", "mongo_app_username needs mongo_auth_enabled: true (leave it empty without authentication)")
         return
     p.non_empty("mongo_root_username", v.get("mongo_root_username"), "a user name when mongo_auth_enabled is true")

@@ -57,6 +57,15 @@ def described(value: Any) -> str:
     return "null" if value is None else f"{type_name(value)} {show(value)}"
 
 
+def is_true(value: Any) -> bool:
+    """What Ansible's `bool` filter makes of a value: true, "yes", "on", "1", 1 ... are true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in {"1", "on", "t", "true", "y", "yes"}
+
+
 def as_int(value: Any) -> int | None:
     """An int, or a string of digits (what `-e` gives); None for anything else (bools, spaces, '+')."""
     if isinstance(value, bool):

@@ -109,6 +109,15 @@ def test_split_host_port(value: str, expected: tuple[str, str | None]) -> None:
     assert c.split_host_port(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(True, True), ("yes", True), ("True", True), ("on", True), (1, True), ("1", True), (False, False),
+     ("no", False), (0, False), (2, False), ("", False), (None, False), ("maybe", False)],
+)
+def test_is_true_reads_values_as_the_bool_filter_does(value: Any, expected: bool) -> None:
+    assert c.is_true(value) is expected
+
+
 def test_whole_bounds() -> None:
     assert c.is_whole(1, 1, 4) and c.is_whole("4", 1, 4)
     assert not c.is_whole(0, 1, 4) and not c.is_whole(5, 1, 4) and not c.is_whole(False, 0)
