@@ -77,14 +77,19 @@ molecule-full: venv bootstrap ## Every scenario on every distro it supports (bef
 test: ## lint + unit + integration + molecule: what CI runs
 	@$(STEP) "make test" $(MAKE) --no-print-directory lint unit integration molecule
 
-# Lab hosts: LAB_HOSTS=n (1-9), LAB_DISTRO=debian12|debian13|ubuntu2204|ubuntu2404.
+# Lab hosts: LAB_HOSTS=n (1-9), LAB_DISTRO=debian12|debian13|ubuntu2204|ubuntu2404,
+# LAB_CONNECTION=ssh (default: as admin with sudo, like real VMs) or docker-api,
+# LAB_RECREATE=1 to replace running lab hosts that differ from what is asked.
 LAB_HOSTS ?= 1
 LAB_DISTRO ?= debian12
-export LAB_HOSTS LAB_DISTRO
+LAB_CONNECTION ?= ssh
+LAB_RECREATE ?= 0
+export LAB_HOSTS LAB_DISTRO LAB_RECREATE
+LAB_INVENTORY := $(if $(filter docker-api,$(LAB_CONNECTION)),inventory/local-api,inventory/local)
 
 lab: venv bootstrap ## Provision a local lab and print how to reach it (LAB_HOSTS=n)
 	@$(STEP) "images for the lab" python -m dockyard_kit build --distros $(LAB_DISTRO)
-	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s)" ansible-playbook -i inventory/local playbooks/lab.yml
+	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s) over $(LAB_CONNECTION)" ansible-playbook -i $(LAB_INVENTORY) playbooks/lab.yml
 
 lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
