@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ansible.module_utils.parsing.convert_bool import boolean  # type: ignore[import-untyped]
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     Problems,
     has_private_key,
