@@ -62,7 +62,7 @@ unit: venv ## Unit tests of the Python helpers and role logic (pytest)
 	@$(STEP) "unit tests" pytest tests/unit
 
 integration: venv bootstrap ## The image kit against the real engine
-	@$(STEP) "images for the kit tests" python -m dockyard_kit build systemd-debian12
+	@$(STEP) "images for the kit tests" python -m dockyard_kit build systemd-debian12 systemd-debian13
 	@$(STEP) "image kit integration tests" pytest tests/integration
 
 # No `images` prerequisite: each run's dependency step makes its own images available (one
