@@ -49,6 +49,15 @@ $(VENV)/.installed: requirements-dev.txt constraints.txt
 
 venv: $(VENV)/.installed ## Create .venv with the pinned toolchain
 
+# FAST=1: Mitogen for Ansible (requirements-fast.txt) as the strategy of the lab's runs.
+FAST ?= 0
+$(VENV)/.installed-fast: $(VENV)/.installed requirements-fast.txt
+	@$(STEP) "Mitogen in .venv (FAST=1)" bash -c '"$(VENV)/bin/pip" install -q -r requirements-fast.txt && touch "$@"'
+FAST_DEPS := $(if $(filter 1,$(FAST)),$(VENV)/.installed-fast)
+# Evaluated by the recipe's shell, once Mitogen is installed.
+FAST_ENV := $(if $(filter 1,$(FAST)),ANSIBLE_STRATEGY=mitogen_linear \
+  ANSIBLE_STRATEGY_PLUGINS=$$(python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy)
+
 images: venv bootstrap ## Build or pull the images the tests use (DISTROS to choose)
 	@$(STEP) "images ($(or $(DISTROS),all))" python -m dockyard_kit build $(if $(DISTROS),--distros "$(DISTROS)")
 
@@ -87,9 +96,10 @@ LAB_RECREATE ?= 0
 export LAB_HOSTS LAB_DISTRO LAB_RECREATE
 LAB_INVENTORY := $(if $(filter docker-api,$(LAB_CONNECTION)),inventory/local-api,inventory/local)
 
-lab: venv bootstrap ## Provision a local lab and print how to reach it (LAB_HOSTS=n)
+lab: venv bootstrap $(FAST_DEPS) ## Provision a local lab and print how to reach it (LAB_HOSTS=n, FAST=1)
 	@$(STEP) "images for the lab" python -m dockyard_kit build --distros $(LAB_DISTRO)
-	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s) over $(LAB_CONNECTION)" ansible-playbook -i $(LAB_INVENTORY) playbooks/lab.yml
+	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s) over $(LAB_CONNECTION)$(if $(filter 1,$(FAST)), with Mitogen)" \
+	  env $(FAST_ENV) ansible-playbook -i $(LAB_INVENTORY) playbooks/lab.yml
 
 lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
