@@ -70,9 +70,9 @@ lint: venv ## yamllint, ansible-lint (production), ruff and mypy
 unit: venv ## Unit tests of the Python helpers and role logic (pytest)
 	@$(STEP) "unit tests" pytest tests/unit
 
-integration: venv bootstrap ## The image kit against the real engine
-	@$(STEP) "images for the kit tests" python -m dockyard_kit build systemd-debian12 systemd-debian13
-	@$(STEP) "image kit integration tests" pytest tests/integration
+integration: venv bootstrap ## The image kit and the lab hosts against the real engine; the built collection
+	@$(STEP) "images for the integration tests" python -m dockyard_kit build systemd-debian12 systemd-debian13
+	@$(STEP) "integration tests (kit, lab hosts, collection package)" pytest tests/integration
 
 # No `images` prerequisite: each run's dependency step makes its own images available (one
 # kit build at a time), so image builds overlap the runs already going. `make images` first
