@@ -143,8 +143,8 @@ def test_the_module_reads_this_machine_and_changes_nothing(tmp_path: Path) -> No
                        "globs": {"txt": str(tmp_path / "*.txt")}})
     env = {**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
     proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", "dockyard.lab.host_state", "-a", args, "--check",
-         "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
+        [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", "dockyard.lab.host_state",
+         "-a", args, "--check", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
         cwd=REPO, env=env, capture_output=True, text=True, check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
