@@ -86,9 +86,9 @@ def _snapshot(host) -> str:  # type: ignore[no-untyped-def]
 def test_bad_input_fails_before_any_change(host, folders):
     cases = _cases(folders)
     before = _snapshot(host)
-    # Read-only failures: three at a time.
+    # Read-only failures: four at a time.
     results: list[PlayResult] = run_many(
-        lambda extra: run_role(extra, result_format="json"), [extra for extra, _ in cases], workers=3
+        lambda extra: run_role(extra, result_format="json"), [extra for extra, _ in cases], workers=4
     )
     for (extra, named), result in zip(cases, results, strict=True):
         assert result.rc != 0, (extra, result.output)

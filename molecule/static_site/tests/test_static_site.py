@@ -1,7 +1,9 @@
 """The course's ws server on the converged instance: pages, listing, user, restarts, rebuilds.
 
 The tests run in file order and share the instance: each leaves the site as converge made it
-(the sample pages baked into ws:latest on 127.0.0.1:8080), or says what it changed.
+(the sample pages baked into ws:latest on 127.0.0.1:8080), or says what it changed. Three runs
+of the role in all: a host folder mounted, then changed pages (which drops the mount), then the
+same again (nothing to do).
 """
 
 from __future__ import annotations
@@ -99,6 +101,22 @@ def test_site_comes_back_after_docker_restarts(host):
     assert page(host, "file1.html") == (SAMPLES / "file1.html").read_text()
 
 
+def test_a_host_folder_is_served_live_and_read_only(host):
+    # Leaves the folder mounted: the next test's run drops the mount.
+    host.check_output("mkdir -p /srv/lab-pages && printf 'draft\\n' > /srv/lab-pages/notes.html")
+    image = image_id(host)
+    result = run_role({"static_site_pages_dir": "/srv/lab-pages"})
+    assert result.rc == 0, result.output
+    assert image_id(host) == image  # the mount replaces /data; the image stays
+    assert inspect(host, SITE)["HostConfig"]["Binds"] == ["/srv/lab-pages:/data:ro"]
+    assert page(host, "notes.html") == "draft\n"
+    host.check_output("printf 'edited live\\n' > /srv/lab-pages/notes.html")
+    assert page(host, "notes.html") == "edited live\n"  # no re-run needed
+    assert _listing(host) == ["notes.html"]
+    denied = host.run("docker exec %s sh -c 'echo x > /data/new.html'", SITE)
+    assert denied.rc != 0 and "Read-only file system" in denied.stderr, denied
+
+
 @pytest.fixture(scope="module")
 def edited_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample pages copied on the controller, then one edited, one removed, one binary added."""
@@ -110,15 +128,18 @@ def edited_pages(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return pages
 
 
-def test_a_changed_page_rebuilds_once_and_is_served(host, edited_pages: Path):
-    # Leaves the edited pages served: the next test returns to the sample pages.
+def test_changed_pages_rebuild_once_and_are_served(host, edited_pages: Path):
+    # Last: leaves the edited pages served.
     image_before, site_before = image_id(host), container_id(host)
     result = run_role({"static_site_pages_src": str(edited_pages)})
     assert result.rc == 0, result.output
     rebuilt = image_id(host)
     assert rebuilt != image_before
     assert container_id(host) != site_before
+    # static_site_pages_dir is empty again: the mount is gone, the baked pages are served.
+    assert inspect(host, SITE)["HostConfig"]["Binds"] in (None, [])
     assert page(host, "file2.html") == "<h1>Page 2, edited on the controller</h1>\n"
+    assert page(host, "file1.html") == (SAMPLES / "file1.html").read_text()
     assert get(host, "/file3.html")[0] == 404  # removed on the controller: gone from the image
     served = host.check_output("curl -sS http://127.0.0.1:8080/img/dot.gif | sha256sum | cut -d' ' -f1")
     assert served == hashlib.sha256(GIF).hexdigest()  # byte for byte
@@ -131,27 +152,3 @@ def test_a_changed_page_rebuilds_once_and_is_served(host, edited_pages: Path):
     assert again.changed() == 0, again.output
     assert image_id(host) == rebuilt
     assert container_id(host) == site
-
-
-def test_a_host_folder_is_served_live_and_read_only(host, edited_pages: Path):
-    host.check_output("mkdir -p /srv/lab-pages && printf 'draft\\n' > /srv/lab-pages/notes.html")
-    image = image_id(host)
-    try:
-        result = run_role({"static_site_pages_src": str(edited_pages), "static_site_pages_dir": "/srv/lab-pages"})
-        assert result.rc == 0, result.output
-        assert image_id(host) == image  # the mount replaces /data; the image stays
-        assert page(host, "notes.html") == "draft\n"
-        host.check_output("printf 'edited live\\n' > /srv/lab-pages/notes.html")
-        assert page(host, "notes.html") == "edited live\n"
-        denied = host.run("docker exec %s sh -c 'echo x > /data/new.html'", SITE)
-        assert denied.rc != 0 and "Read-only file system" in denied.stderr, denied
-        assert inspect(host, SITE)["HostConfig"]["Binds"] == ["/srv/lab-pages:/data:ro"]
-    finally:
-        # Back to the sample pages baked in: rebuilt, and re-created without the mount.
-        result = run_role({})
-        host.check_output("rm -rf /srv/lab-pages")
-    assert result.rc == 0, result.output
-    assert inspect(host, SITE)["HostConfig"]["Binds"] in (None, [])
-    assert _listing(host) == list(PAGES)
-    for name in PAGES:
-        assert page(host, name) == (SAMPLES / name).read_text()
