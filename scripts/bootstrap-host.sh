@@ -42,6 +42,8 @@ as_root() {
 apt_updated=0
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found: dockyard's bootstrap supports Debian/Ubuntu hosts; install $* by hand"
+  is_root || can_sudo || die "$(me) is not root and cannot use sudo to install $*. Ask an administrator to run:" \
+    "sudo apt-get update && sudo apt-get install -y --no-install-recommends $* ; then re-run make."
   if [ "$apt_updated" -eq 0 ]; then
     say "apt-get update"
     as_root apt-get update -qq

@@ -361,6 +361,21 @@ def test_no_sudo_without_an_engine_says_exactly_what_to_run(host: Host, sudo: st
     _engine_untouched(run)
 
 
+def test_no_sudo_with_missing_host_packages_says_exactly_what_to_run(host: Host) -> None:
+    host.sudo = "denied"
+    # dpkg-query finds only tar and gzip; python can make a venv.
+    host._script(host.bin / "dpkg-query", 'case "$*" in *tar|*gzip) echo "install ok installed" ;; esac\n')
+    host.env["PYTHON"] = "true"
+    run = host.run("packages")
+    assert run.rc == 1, run
+    assert run.err == (
+        "bootstrap: alice is not root and cannot use sudo to install debootstrap ca-certificates. Ask an"
+        " administrator to run: sudo apt-get update && sudo apt-get install -y --no-install-recommends"
+        " debootstrap ca-certificates ; then re-run make.\n"
+    )
+    assert not run.called("apt-get"), run
+
+
 # --- an engine that does not answer ----------------------------------------------------------
 
 def test_dockerd_failing_to_start_shows_the_last_lines_of_its_log(host: Host) -> None:
