@@ -2,7 +2,9 @@
 # Every target installs what it needs itself (host packages, Docker engine, .venv, images).
 # `make help` lists the targets and the variables that tune them.
 
-SHELL := /bin/bash
+# Recipe lines run in bash, through scripts/make-shell.sh: under `sg docker` when the user has
+# just been added to the docker group (by `make bootstrap`) and this login session predates it.
+SHELL := $(CURDIR)/scripts/make-shell.sh
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3

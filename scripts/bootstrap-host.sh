@@ -2,29 +2,48 @@
 # Prepare the machine that runs `make`: host packages and a Docker engine that answers.
 #
 #   scripts/bootstrap-host.sh packages   install missing host tools (debootstrap, python3-venv, ...)
-#   scripts/bootstrap-host.sh engine     make sure a Docker daemon answers
+#   scripts/bootstrap-host.sh engine     make sure a Docker daemon answers, for this user too
 #
-# Where a daemon already answers, nothing is touched. Otherwise the distribution's engine
-# (Debian/Ubuntu `docker.io`) is installed and started: through systemd where PID 1 is systemd,
-# else as a background `dockerd` logging to $DOCKYARD_DOCKERD_LOG.
+# Where a daemon already answers, nothing is touched. What else the engine step finds:
+#   - a daemon this user may not use (its socket answers "permission denied"): the user is
+#     added to the `docker` group through sudo, and the rest of the make run reaches the
+#     engine through `sg docker` (scripts/make-shell.sh); new shells need a new login;
+#   - a dockerd that runs but does not answer yet: it is waited for, never started twice;
+#   - no daemon: the distribution's engine (Debian/Ubuntu `docker.io`) is installed if needed
+#     and started, through systemd where PID 1 is systemd, else as a background `dockerd`
+#     logging to $DOCKYARD_DOCKERD_LOG, whose last lines are shown only if it dies.
+# Without root or sudo, it stops saying exactly what an administrator has to run.
 set -euo pipefail
 
 DOCKERD_LOG=${DOCKYARD_DOCKERD_LOG:-/var/log/dockyard-dockerd.log}
 WAIT_SECONDS=${DOCKYARD_DOCKERD_WAIT:-60}
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 
 say() { printf '    %s\n' "$*"; }
 die() { printf 'bootstrap: %s\n' "$*" >&2; exit 1; }
 
+is_root() { [ "$(id -u)" -eq 0 ]; }
+me() { id -un; }
+
+# Passwordless sudo, or sudo that may ask for the password on a terminal.
+can_sudo() {
+  command -v sudo >/dev/null 2>&1 || return 1
+  sudo -n true 2>/dev/null && return 0
+  [ -t 0 ] && sudo -v
+}
+
 as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
-  else die "need root or sudo to run: $*"
+  if is_root; then "$@"
+  elif can_sudo; then sudo "$@"
+  else die "$(me) is not root and cannot use sudo: ask an administrator to run: sudo $*"
   fi
 }
 
 apt_updated=0
 apt_install() {
   command -v apt-get >/dev/null 2>&1 || die "apt-get not found: dockyard's bootstrap supports Debian/Ubuntu hosts; install $* by hand"
+  is_root || can_sudo || die "$(me) is not root and cannot use sudo to install $*. Ask an administrator to run:" \
+    "sudo apt-get update && sudo apt-get install -y --no-install-recommends $* ; then re-run make."
   if [ "$apt_updated" -eq 0 ]; then
     say "apt-get update"
     as_root apt-get update -qq
@@ -60,41 +79,122 @@ cmd_packages() {
   fi
 }
 
-engine_answers() { docker info >/dev/null 2>&1; }
+# --- The engine ---------------------------------------------------------------------------
+SOCKET=${DOCKER_HOST:-unix:///var/run/docker.sock}
+SOCKET=${SOCKET#unix://}
 
+# The docker group as the group database has it (usermod's work), not as this login session
+# has it (fixed at login): the two differ right after the user was added.
+in_docker_group() { id -nG "$(me)" | tr ' ' '\n' | grep -qx docker; }
+# The pids of running dockerd processes, on one line (empty when there is none).
+dockerd_pids() {
+  local pids
+  pids=$(ps -C dockerd -o pid= 2>/dev/null) || true
+  echo $pids  # unquoted: one line, single spaces
+}
+
+# ok: the engine answers this user; denied: its socket is there but refuses this user;
+# starting: a dockerd runs but does not answer (yet); none: no daemon at all.
+engine_state() {
+  local out
+  if out=$(docker info 2>&1 >/dev/null); then echo ok
+  elif [ -S "$SOCKET" ] && grep -qi 'permission denied' <<<"$out"; then echo denied
+  elif [ -n "$(dockerd_pids)" ]; then echo starting
+  else echo none
+  fi
+}
+
+# Wait while the engine is starting; print the state it ends in. $1: the pid of a dockerd
+# started here, to stop waiting as soon as it has died.
 wait_for_engine() {
-  local i
-  for ((i = 0; i < WAIT_SECONDS; i++)); do
-    engine_answers && return 0
+  local started=${1:-} state i
+  for ((i = 0; ; i++)); do
+    state=$(engine_state)
+    if [ "$state" != starting ] && [ "$state" != none ]; then echo "$state"; return; fi
+    if [ -n "$started" ] && ! ps -p "$started" -o pid= >/dev/null 2>&1; then echo died; return; fi
+    if [ "$i" -ge "$WAIT_SECONDS" ]; then echo "$state"; return; fi
     sleep 1
   done
-  return 1
+}
+
+server_version() { docker version -f '{{.Server.Version}}' 2>/dev/null || echo '?'; }
+
+# The engine runs but refuses this user: join the docker group (through sudo) and reach the
+# engine through `sg docker` for the rest of this make run (scripts/make-shell.sh does that
+# for every later recipe line); a new login gives new shells the group.
+grant_access() {
+  local user
+  user=$(me)
+  if ! in_docker_group; then
+    can_sudo || die "the Docker engine runs, but $user may not use $SOCKET and cannot use sudo to join the docker" \
+      "group. Ask an administrator to run: sudo usermod -aG docker $user ; then log in again and re-run make."
+    say "adding $user to the docker group (sudo usermod -aG docker $user): Docker access is root-equivalent"
+    as_root usermod -aG docker "$user"
+  fi
+  command -v sg >/dev/null 2>&1 || die "$user is in the docker group, but this session is not and sg is missing:" \
+    "log in again (or run: newgrp docker) and re-run make."
+  local i
+  for ((i = 0; ; i++)); do
+    sg docker -c 'docker info' >/dev/null 2>&1 && break
+    [ "$i" -ge "$WAIT_SECONDS" ] && die "the Docker engine does not answer $user even through the docker group ($SOCKET)"
+    sleep 1
+  done
+  say "Docker engine answers through the docker group; the rest of this make run reaches it through"
+  say "'sg docker'. New shells need a new login (or 'newgrp docker') to be in the group."
+}
+
+start_engine() {
+  if ! is_root && ! can_sudo; then
+    die "no Docker engine answers and $(me) cannot use sudo to start one. Ask an administrator to run:" \
+      "sudo $SELF engine && sudo usermod -aG docker $(me) ; then log in again and re-run make (or run make as root)."
+  fi
+  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  if [ "$(ps -p 1 -o comm= 2>/dev/null)" = "systemd" ]; then
+    say "starting docker.service through systemd"
+    if ! as_root systemctl enable --now docker.service; then
+      as_root systemctl status --no-pager --lines=20 docker.service >&2 || true
+      die "docker.service did not start (its last log lines are above)"
+    fi
+    STARTED_PID=
+  else
+    say "PID 1 is not systemd: starting dockerd in the background (log: $DOCKERD_LOG)"
+    # Lines already in the log, so that only this start's are shown if dockerd dies.
+    LOG_BEFORE=$(as_root sh -c 'cat "$1" 2>/dev/null | wc -l' sh "$DOCKERD_LOG")
+    STARTED_PID=$(as_root sh -c 'nohup dockerd >>"$1" 2>&1 </dev/null & echo $!' sh "$DOCKERD_LOG")
+  fi
 }
 
 cmd_engine() {
-  if engine_answers; then
-    say "Docker engine answers ($(docker version -f '{{.Server.Version}}')): leaving it alone"
+  local state
+  state=$(engine_state)
+  if [ "$state" = ok ]; then
+    say "Docker engine answers ($(server_version)): leaving it alone"
     return 0
   fi
-  if ! command -v dockerd >/dev/null 2>&1; then
-    apt_install docker.io
+  if [ "$state" = starting ]; then
+    say "a dockerd runs (pid $(dockerd_pids)) but does not answer yet: waiting, never starting a second one"
+    state=$(wait_for_engine)
+    [ "$state" = starting ] && die "a dockerd runs but did not answer on $SOCKET within ${WAIT_SECONDS}s;" \
+      "not starting a second one. See 'systemctl status docker' or its log, or stop it and re-run make."
   fi
-  if [ "$(ps -p 1 -o comm= 2>/dev/null)" = "systemd" ]; then
-    say "starting docker.service through systemd"
-    as_root systemctl enable --now docker.service
-  else
-    say "PID 1 is not systemd: starting dockerd in the background (log: $DOCKERD_LOG)"
-    as_root sh -c "nohup dockerd >>'$DOCKERD_LOG' 2>&1 &"
+  if [ "$state" = none ]; then
+    STARTED_PID= LOG_BEFORE=0
+    start_engine
+    state=$(wait_for_engine "$STARTED_PID")
+    case $state in
+      died)
+        as_root sh -c 'tail -n "+$2" "$1" | tail -n 20' sh "$DOCKERD_LOG" "$((LOG_BEFORE + 1))" >&2 || true
+        die "dockerd failed to start (its last log lines are above; the whole log: $DOCKERD_LOG)" ;;
+      starting|none)
+        die "the Docker engine did not answer on $SOCKET within ${WAIT_SECONDS}s (dockerd's log: $DOCKERD_LOG)" ;;
+    esac
   fi
-  if ! wait_for_engine; then
-    [ -f "$DOCKERD_LOG" ] && tail -n 20 "$DOCKERD_LOG" >&2
-    die "the Docker engine did not answer within ${WAIT_SECONDS}s"
+  if [ "$state" = denied ]; then
+    say "a Docker engine listens on $SOCKET, but $(me) may not use it"
+    grant_access
+    return 0
   fi
-  # Let the invoking user talk to the daemon without sudo for the rest of this run.
-  if [ "$(id -u)" -ne 0 ] && ! docker info >/dev/null 2>&1; then
-    die "the engine runs but $(id -un) cannot reach it: add yourself to the docker group or run as root"
-  fi
-  say "Docker engine answers ($(docker version -f '{{.Server.Version}}'))"
+  say "Docker engine answers ($(server_version))"
 }
 
 case "${1:-}" in

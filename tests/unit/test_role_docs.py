@@ -44,3 +44,34 @@ def test_defaults_match_argument_specs(role: Path) -> None:
     for name, value in defaults.items():
         if "default" in spec[name]:
             assert spec[name]["default"] == value, f"{name}: defaults/main.yml and argument_specs disagree"
+
+
+def _shown(value: Any) -> str:
+    """A default as README tables write it: `""`, `8080`, `true`, `unless-stopped`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value == "":
+        return '""'
+    return str(value)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.name for r in ROLES])
+def test_readme_table_shows_the_scalar_defaults(role: Path) -> None:
+    """A default cell that is one `literal` shows argument_specs' default.
+
+    Lists and mappings are described in words; a string may be quoted (`"7.0"`, not a number) or
+    shortened with an ellipsis (a long checksum).
+    """
+    readme = (role / "README.md").read_text()
+    match = re.search(r"^## Variables\n(.*?)(?=^## )", readme, re.M | re.S)
+    assert match, "README has no '## Variables' section"
+    spec = _spec(role)
+    wrong = {}
+    for name, cell in re.findall(r"^\| `([a-z0-9_]+)` \| `([^`|]*)` \|", match.group(1), re.M):
+        option = spec.get(name, {})
+        default = option.get("default")
+        if "default" not in option or not isinstance(default, (str, int, bool)) or "\u2026" in cell:
+            continue
+        if cell not in (_shown(default), f'"{default}"'):
+            wrong[name] = (cell, _shown(default))
+    assert not wrong, f"README default differs from argument_specs (README, spec): {wrong}"
