@@ -156,7 +156,7 @@ def swarm_plan(
     is_first: bool,
     cluster: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What the role does on `host`: {'action', 'node_id', 'stale', 'errors'}.
+    """What the role does on `host`: {'action', 'node_id', 'stale', 'errors', 'live_restore'}.
 
     info: the host's `docker info` (docker_host_info's host_info).
     state: the host's swarm_state. is_first: the host initialises the swarm.
@@ -164,6 +164,7 @@ def swarm_plan(
     docker_node_info returns it} ('' and [] while it is in no swarm yet).
     action: 'init' | 'join' | 'leave' | 'none'. stale: IDs of nodes of this host's name
     that are down in the manager's list (left earlier), to remove when the host stays out.
+    live_restore: the message when Docker runs with live-restore on ('' when off).
     """
     cluster = cluster or {}
     cluster_id = str(cluster.get("id") or "")
@@ -172,9 +173,10 @@ def swarm_plan(
     local = str(swarm.get("LocalNodeState") or "inactive")
     node_id = str(swarm.get("NodeID") or "")
     errors: list[str] = []
-    plan: dict[str, Any] = {"action": "none", "node_id": node_id, "stale": [], "errors": errors}
+    plan: dict[str, Any] = {"action": "none", "node_id": node_id, "stale": [], "errors": errors, "live_restore": ""}
     if is_true(info.get("LiveRestoreEnabled")):
-        errors.append(
+        # Separate from errors: in check mode the docker role's change to it was not made.
+        plan["live_restore"] = (
             f"Docker on {host} runs with live-restore on, which swarm mode refuses: apply dockyard.lab.docker with"
             " docker_swarm_node: true on it first (playbooks/swarm.yml does)"
         )
@@ -190,8 +192,10 @@ def swarm_plan(
         else:
             name = str(info.get("Name") or host)
             plan["stale"] = sorted(
-                str(n.get("ID")) for n in nodes
-                if (n.get("Description") or {}).get("Hostname") == name and (n.get("Status") or {}).get("State") == "down"
+                str(n.get("ID"))
+                for n in nodes
+                if (n.get("Description") or {}).get("Hostname") == name
+                and (n.get("Status") or {}).get("State") == "down"
             )
         return plan
     own_cluster = str((swarm.get("Cluster") or {}).get("ID") or "") if is_true(swarm.get("ControlAvailable")) else ""

@@ -132,11 +132,13 @@ def test_availability_state_port_timeout() -> None:
     ]
     assert errors(swarm_state="gone") == ['swarm_state must be one of present, absent, got "gone"']
     assert errors(swarm_port=0) == ["swarm_port must be a port number from 1 to 65535, got 0"]
-    assert errors(swarm_ready_timeout=0) == ["swarm_ready_timeout must be a whole number of at least 1 (seconds), got 0"]
+    assert errors(swarm_ready_timeout=0) == [
+        "swarm_ready_timeout must be a whole number of at least 1 (seconds), got 0"]
 
 
 # docker info as docker_host_info returns it.
-INACTIVE: dict[str, Any] = {"Name": "w1", "LiveRestoreEnabled": False, "Swarm": {"LocalNodeState": "inactive", "NodeID": ""}}
+INACTIVE: dict[str, Any] = {
+    "Name": "w1", "LiveRestoreEnabled": False, "Swarm": {"LocalNodeState": "inactive", "NodeID": ""}}
 MANAGER: dict[str, Any] = {
     "Name": "m1",
     "LiveRestoreEnabled": False,
@@ -158,18 +160,19 @@ CLUSTER = {"id": "c1", "nodes": [node("n-m1", "m1"), node("n-w1", "w1")]}
 
 
 def test_plan_init_join_and_nothing() -> None:
-    assert swarm_plan(INACTIVE, "m1", "present", True, {}) == {"action": "init", "node_id": "", "stale": [], "errors": []}
+    assert swarm_plan(INACTIVE, "m1", "present", True, {}) == {
+        "action": "init", "node_id": "", "stale": [], "errors": [], "live_restore": ""}
     assert swarm_plan(INACTIVE, "w1", "present", False, {})["action"] == "join"
     assert swarm_plan(MANAGER, "m1", "present", True, CLUSTER)["action"] == "none"
     assert swarm_plan(WORKER, "w1", "present", False, CLUSTER) == {
-        "action": "none", "node_id": "n-w1", "stale": [], "errors": []}
+        "action": "none", "node_id": "n-w1", "stale": [], "errors": [], "live_restore": ""}
 
 
 def test_plan_leave_and_stale_entries() -> None:
     assert swarm_plan(WORKER, "w1", "absent", False, CLUSTER)["action"] == "leave"
     left = {"id": "c1", "nodes": [node("n-m1", "m1"), node("old", "w1", "down"), node("live", "w1")]}
     assert swarm_plan(INACTIVE, "w1", "absent", False, left) == {
-        "action": "none", "node_id": "", "stale": ["old"], "errors": []}
+        "action": "none", "node_id": "", "stale": ["old"], "errors": [], "live_restore": ""}
 
 
 def test_plan_refuses_a_host_of_another_swarm() -> None:
@@ -183,7 +186,8 @@ def test_plan_refuses_a_host_of_another_swarm() -> None:
     ]
     # A manager of another cluster, and any member while the first manager has no swarm yet.
     assert "(cluster c1, not c2)" in swarm_plan(MANAGER, "m2", "present", False, other)["errors"][0]
-    assert "not a node of the swarm the first manager starts" in swarm_plan(WORKER, "w1", "present", False, {})["errors"][0]
+    fresh = swarm_plan(WORKER, "w1", "present", False, {})
+    assert "not a node of the swarm the first manager starts" in fresh["errors"][0]
     # Leaving is refused too: the role only takes nodes out of its own swarm.
     assert swarm_plan(WORKER, "w1", "absent", False, other)["errors"]
     # The first manager must be a manager of the swarm it leads.
@@ -191,10 +195,12 @@ def test_plan_refuses_a_host_of_another_swarm() -> None:
 
 
 def test_plan_refuses_live_restore_and_broken_states() -> None:
-    assert swarm_plan({**INACTIVE, "LiveRestoreEnabled": True}, "w1", "present", False, {})["errors"] == [
+    plan = swarm_plan({**INACTIVE, "LiveRestoreEnabled": True}, "w1", "present", False, {})
+    assert plan["live_restore"] == (
         "Docker on w1 runs with live-restore on, which swarm mode refuses: apply dockyard.lab.docker with"
         " docker_swarm_node: true on it first (playbooks/swarm.yml does)"
-    ]
+    )
+    assert plan["errors"] == []
     locked = {"Swarm": {"LocalNodeState": "locked", "Error": ""}}
     assert swarm_plan(locked, "w1", "present", False, CLUSTER)["errors"] == [
         'Docker on w1 is in swarm state "locked" (no error given): fix it by hand (docker swarm leave --force, or'
