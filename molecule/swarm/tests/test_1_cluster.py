@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import MANAGER, WORKER1, WORKER2, node_inspect, nodes
+from conftest import MANAGER, WORKER1, WORKER2, node_inspect, nodes, wait_for
 
 
 def test_three_nodes_one_leader_two_workers(manager: Any) -> None:
@@ -40,3 +40,19 @@ def test_container_from_before_the_swarm_still_runs_with_its_data(worker1: Any) 
         "docker inspect --format '{{.State.Status}} {{.HostConfig.RestartPolicy.Name}}' sentinel")
     assert state == "running unless-stopped"
     assert worker1.check_output("docker exec sentinel redis-cli get sentinel") == "kept-through-swarm"
+
+
+def test_that_container_also_survives_a_restart_of_dockerd(worker1: Any, manager: Any) -> None:
+    # live-restore was turned off by a reload (dockerd kept running); a restart, as after a
+    # reboot, must bring the container back too, its data intact.
+    worker1.check_output("systemctl restart docker")
+    state = wait_for("the sentinel running again",
+                     lambda: worker1.run("docker inspect --format '{{.State.Status}}' sentinel").stdout.strip(),
+                     lambda s: s == "running", 60)
+    assert state == "running"
+    data = wait_for("the sentinel's data",
+                    lambda: worker1.run("docker exec sentinel redis-cli get sentinel").stdout.strip(), bool, 30)
+    assert data == "kept-through-swarm"
+    # The node itself is back in the swarm.
+    wait_for(f"{WORKER1} ready", lambda: nodes(manager),
+             lambda listed: {n["Hostname"]: n["Status"] for n in listed}[WORKER1] == "Ready")
