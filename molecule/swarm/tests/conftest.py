@@ -83,7 +83,7 @@ def service(manager: Any, name: str = WEB) -> dict[str, Any]:
 def running_tasks(manager: Any, name: str = WEB) -> list[dict[str, str]]:
     """The service's tasks that run now: [{'node', 'image', 'id'}], from `docker service ps`."""
     out = manager.check_output(
-        "docker service ps %s --filter desired-state=running --format '{{json .}}'", name
+        "docker service ps %s --no-trunc --filter desired-state=running --format '{{json .}}'", name
     )
     tasks = [json.loads(line) for line in out.splitlines()]
     return [{"node": t["Node"], "image": t["Image"], "id": t["ID"]}
