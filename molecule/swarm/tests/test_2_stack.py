@@ -28,7 +28,7 @@ def test_redis_runs_on_the_manager_with_its_volume(manager: Any) -> None:
     tasks = replicas_on(manager, 1, f"{STACK}_redis")
     assert tasks[0]["node"] == MANAGER
     mounts = service(manager, f"{STACK}_redis")["Spec"]["TaskTemplate"]["ContainerSpec"]["Mounts"]
-    assert [(m["Source"], m["Target"]) for m in mounts] == [("friendlyhello-redis-data", "/data")]
+    assert [(m["Source"], m["Target"]) for m in mounts] == [("friendlyhello_redis-data", "/data")]
 
 
 def test_proxy_runs_on_every_node_with_a_host_port(manager: Any) -> None:

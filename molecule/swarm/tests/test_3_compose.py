@@ -26,4 +26,4 @@ def test_compose_replicas_share_one_counter_behind_the_proxy(worker2: Any) -> No
 
 def test_compose_redis_keeps_its_own_volume(worker2: Any) -> None:
     redis = json.loads(worker2.check_output("docker inspect hello-compose-redis-1"))[0]
-    assert [(m["Name"], m["Destination"]) for m in redis["Mounts"]] == [("hello-compose-redis", "/data")]
+    assert [(m["Name"], m["Destination"]) for m in redis["Mounts"]] == [("hello-compose_redis-data", "/data")]
