@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-INSTANCE: dict[str, Any] = yaml.safe_load((REPO / "molecule" / "_shared" / "instance.yml").read_text())["dockyard_instance"]
+INSTANCE: dict[str, Any] = yaml.safe_load(
+    (REPO / "molecule" / "_shared" / "instance.yml").read_text())["dockyard_instance"]
 # What only instance.yml may set on a platform.
 SETTINGS = ("capabilities", "security_opts", "volumes", "tmpfs", "cgroupns_mode", "command", "privileged")
 SCENARIOS = sorted((REPO / "molecule").glob("*/molecule.yml"))
