@@ -52,6 +52,11 @@ def run_role(extra_vars: dict[str, object] | None = None, *args: str) -> PlayRes
     return run_playbook(SCENARIO / "apply.yml", extra_vars, *args, result_format="json")
 
 
+def run_swarm(extra_vars: dict[str, object] | None = None) -> PlayResult:
+    """The swarm role alone again (apply_swarm.yml), JSON results."""
+    return run_playbook(SCENARIO / "apply_swarm.yml", extra_vars, result_format="json")
+
+
 def wait_for(what: str, probe: Callable[[], T], ok: Callable[[T], bool], timeout: float = 120) -> T:
     """probe() until ok(value), every second, up to `timeout` s; AssertionError naming `what` after."""
     deadline = time.monotonic() + timeout

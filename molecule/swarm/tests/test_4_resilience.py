@@ -13,7 +13,7 @@ from conftest import (
     nodes,
     outer_docker,
     replicas_on,
-    run_role,
+    run_swarm,
     running_tasks,
     wait_for,
 )
@@ -32,7 +32,7 @@ def test_a_killed_replica_is_replaced(manager: Any) -> None:
 
 
 def test_a_drained_node_hands_its_tasks_over(manager: Any) -> None:
-    result = run_role({"swarm_drain_host": WORKER2})
+    result = run_swarm({"swarm_drain_host": WORKER2})
     assert result.rc == 0, result.output[-3000:]
     assert {n["Hostname"]: n["Availability"] for n in nodes(manager)}[WORKER2] == "Drain"
     tasks = wait_for("no web task on the drained node", lambda: running_tasks(manager),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MANAGER, SCENARIO, WORKER1, failure_messages, nodes, run_role, service
+from conftest import MANAGER, SCENARIO, WORKER1, failure_messages, nodes, run_swarm, service
 
 from dockyard_testing import PlayResult, run_many, run_playbook
 
@@ -70,10 +70,10 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
 
 
 def _run(extra: dict[str, Any]) -> PlayResult:
-    """The swarm's cases through the swarm role and the stack; the app's through the stack only."""
+    """The swarm's cases through the swarm role, the app's through the stack: each alone."""
     if any(name.startswith("swarm_") for name in extra):
-        return run_role(extra)
-    return run_playbook(SCENARIO / "stack.yml", extra, result_format="json")
+        return run_swarm(extra)
+    return run_playbook(SCENARIO / "apply_stack.yml", extra, result_format="json")
 
 
 def _state(manager: Any) -> tuple[object, ...]:
