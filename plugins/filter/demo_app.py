@@ -7,6 +7,8 @@
   port first_port + n - 1.
 - demo_app_push_reference: where the image is pushed, <registry>/<repository>:<tag>, each
   part falling back to the built image's own when empty.
+- demo_app_stack_pending: what a deployed stack still lacks (from `docker stack ps`): tasks
+  meant to run that do not, and web replicas short of the number asked for.
 
 The shared rules (ports, addresses, Docker and image names, paths) and their messages come
 from plugins/module_utils/checks.py; only what is particular to the app is written here.
@@ -25,11 +27,19 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     is_port,
     is_registry,
     is_repository_path,
+    is_size,
     is_true,
     is_whole,
     show,
 )
 
+ENGINES = ("containers", "compose", "stack")
+RESTART_CONDITIONS = ("none", "on-failure", "any")
+UPDATE_ORDERS = ("stop-first", "start-first")
+ENDPOINT_MODES = ("vip", "dnsrr")
+PUBLISH_MODES = ("ingress", "host")
+# Docker refuses a memory limit under 6 MiB.
+MIN_MEMORY = 6 << 20
 MAX_PORT = 65535
 MAX_WORKERS = 64
 DOCKER_NAMES = ("demo_app_container_name", "demo_app_network", "demo_app_redis_container_name", "demo_app_redis_volume")
@@ -90,6 +100,52 @@ def _push_errors(p: Problems, v: Mapping[str, Any]) -> None:
     )
 
 
+def _one_of(p: Problems, v: Mapping[str, Any], name: str, choices: tuple[str, ...]) -> bool:
+    return p.check(v.get(name) in choices, f"{name} must be one of {', '.join(choices)}, got {show(v.get(name))}")
+
+
+def _service_errors(p: Problems, v: Mapping[str, Any]) -> None:
+    """The compose and stack settings: what the course changes by hand in docker-compose.yml."""
+    engine = v.get("demo_app_engine")
+    _one_of(p, v, "demo_app_engine", ENGINES)
+    p.docker_name("demo_app_stack_name", v.get("demo_app_stack_name"))
+    p.abs_path("demo_app_deploy_dir", v.get("demo_app_deploy_dir"))
+    p.cpus("demo_app_cpus", v.get("demo_app_cpus"))
+    memory = v.get("demo_app_memory")
+    if p.size("demo_app_memory", memory):
+        p.check(
+            is_size(memory, MIN_MEMORY),
+            f"demo_app_memory must be at least 6m (Docker refuses a smaller limit), got {show(memory)}",
+        )
+    _one_of(p, v, "demo_app_restart_condition", RESTART_CONDITIONS)
+    p.whole("demo_app_update_parallelism", v.get("demo_app_update_parallelism"), 0, why=" (0: all at once)")
+    p.duration("demo_app_update_delay", v.get("demo_app_update_delay"))
+    _one_of(p, v, "demo_app_update_order", UPDATE_ORDERS)
+    endpoint = _one_of(p, v, "demo_app_endpoint_mode", ENDPOINT_MODES)
+    publish = _one_of(p, v, "demo_app_publish_mode", PUBLISH_MODES)
+    p.image_reference("demo_app_proxy_image", v.get("demo_app_proxy_image"))
+    p.whole("demo_app_deploy_timeout", v.get("demo_app_deploy_timeout"), 1, why=" (seconds)")
+    proxy = is_true(v.get("demo_app_proxy"))
+    if engine == "stack" and endpoint and publish:
+        p.check(
+            not (v.get("demo_app_endpoint_mode") == "dnsrr" and v.get("demo_app_publish_mode") == "ingress"),
+            "demo_app_endpoint_mode dnsrr needs demo_app_publish_mode host: Docker refuses ports published through"
+            " the routing mesh (ingress) on services reached by DNS round robin",
+        )
+    replicas = as_int(v.get("demo_app_replicas"))
+    if engine == "compose" and not proxy and replicas is not None:
+        p.check(
+            replicas <= 1,
+            f"demo_app_replicas {replicas} with demo_app_engine compose needs demo_app_proxy: true: one host port"
+            " (demo_app_host_port) cannot be published by several containers of one host",
+        )
+    p.check(
+        engine != "containers" or not proxy,
+        "demo_app_proxy needs demo_app_engine compose or stack (the containers engine publishes each replica on a"
+        " port of its own)",
+    )
+
+
 def demo_app_input_errors(v: Mapping[str, Any]) -> list[str]:
     """Messages for every bad input in `v` (the role's variables, by name); empty when all are good."""
     p = Problems()
@@ -97,7 +153,7 @@ def demo_app_input_errors(v: Mapping[str, Any]) -> list[str]:
     p.port("demo_app_host_port", host_port)
     p.port("demo_app_container_port", v.get("demo_app_container_port"))
     p.whole("demo_app_replicas", replicas, 1)
-    if is_port(host_port) and is_whole(replicas, 1):
+    if is_port(host_port) and is_whole(replicas, 1) and v.get("demo_app_engine", "containers") == "containers":
         last = (as_int(host_port) or 0) + (as_int(replicas) or 0) - 1
         p.check(
             last <= MAX_PORT,
@@ -121,7 +177,28 @@ def demo_app_input_errors(v: Mapping[str, Any]) -> list[str]:
         f" got {show(redis)}",
     )
     _push_errors(p, v)
+    _service_errors(p, v)
     return p.messages
+
+
+def demo_app_stack_pending(tasks: Any, stack: str, replicas: Any) -> list[str]:
+    """'<task> on <node>: <state>' for each task meant to run that does not, and 'web runs n of N
+    replicas' while it is short; empty when the stack runs as asked. `tasks`: docker_stack_task_info's results."""
+    pending: list[str] = []
+    running_web = 0
+    for task in tasks if isinstance(tasks, list) else []:
+        if not isinstance(task, Mapping) or task.get("DesiredState") != "Running":
+            continue
+        state = str(task.get("CurrentState", ""))
+        if not state.startswith("Running"):
+            error = f" ({task['Error']})" if task.get("Error") else ""
+            pending.append(f"{task.get('Name')} on {task.get('Node') or 'no node'}: {state}{error}")
+        elif str(task.get("Name", "")).startswith(f"{stack}_web."):
+            running_web += 1
+    wanted = as_int(replicas) or 0
+    if running_web != wanted:
+        pending.append(f"web runs {running_web} of {wanted} replicas")
+    return pending
 
 
 class FilterModule:
@@ -130,4 +207,5 @@ class FilterModule:
             "demo_app_input_errors": demo_app_input_errors,
             "demo_app_replicas": demo_app_replicas,
             "demo_app_push_reference": demo_app_push_reference,
+            "demo_app_stack_pending": demo_app_stack_pending,
         }

@@ -14,12 +14,15 @@
 - docker_daemon_mismatches: which configured keys `docker info` does not reflect (a reload
   that dockerd rejected is silent: only this comparison notices it).
 - docker_daemon_variables: the role variable behind each daemon.json key, for error messages.
+- docker_live_restore_kept: the running containers a restart must keep (live-restore on).
+- docker_info_answered: whether `docker info`'s JSON comes from a dockerd that answered.
 """
 
 from __future__ import annotations
 
 import difflib
 import ipaddress
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -515,6 +518,28 @@ def docker_daemon_variables(keys: list[str]) -> list[str]:
     return [f"{k} ({KEY_VARIABLES.get(k, 'docker_daemon_options')})" for k in keys]
 
 
+def docker_live_restore_kept(host_info: Mapping[str, Any] | None) -> list[str]:
+    """Ids of the running containers in a docker_host_info result (containers: true) when
+    live-restore is on: they outlive dockerd's stop, and a dockerd that starts with live-restore
+    off stops them and marks them stopped by hand, so no restart policy brings them back.
+    Empty when live-restore is off (dockerd stops its containers itself and their restart
+    policies decide; swarm tasks are never touched) or when dockerd did not answer."""
+    result = host_info or {}
+    if result.get("failed") or not (result.get("host_info") or {}).get("LiveRestoreEnabled"):
+        return []
+    return [str(c["Id"]) for c in result.get("containers") or [] if isinstance(c, Mapping) and c.get("Id")]
+
+
+def docker_info_answered(info_json: str | None) -> bool:
+    """True when `docker info --format '{{json .}}'` printed a server's info. The command exits 0
+    with "ServerErrors" and no server version when dockerd does not answer (Docker 20.10 and 29)."""
+    try:
+        info = json.loads(info_json or "")
+    except ValueError:
+        return False
+    return isinstance(info, dict) and not info.get("ServerErrors") and bool(info.get("ServerVersion"))
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -529,4 +554,6 @@ class FilterModule:
             "docker_daemon_changed_keys": docker_daemon_changed_keys,
             "docker_daemon_mismatches": docker_daemon_mismatches,
             "docker_daemon_variables": docker_daemon_variables,
+            "docker_live_restore_kept": docker_live_restore_kept,
+            "docker_info_answered": docker_info_answered,
         }

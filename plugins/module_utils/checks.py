@@ -32,6 +32,7 @@ _IMAGE_REFERENCE = re.compile(rf"(?:{_REGISTRY}/)?{_PATH}(?::{_TAG})?(?:@{_DIGES
 # Sizes as Docker reads them (go-units RAMInBytes): 10m, 50M, 1.5g, 512k, 100b, 2GiB.
 _SIZE = re.compile(r"(\d+(?:\.\d+)?) ?([kKmMgGtTpP]?)[iI]?[bB]?")
 _SIZE_FACTORS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_DURATION = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n.*?\r?\n-----END \1-----", re.S)
 
@@ -230,6 +231,11 @@ def is_cpus(value: Any) -> bool:
     return isinstance(value, str) and bool(re.fullmatch(r"[0-9]+(\.[0-9]+)?|\.[0-9]+", value)) and float(value) > 0
 
 
+def is_duration(value: Any) -> bool:
+    """A duration as Docker and compose take it (Go's time.ParseDuration): '10s', '1m30s', '500ms', '0s'."""
+    return isinstance(value, str) and bool(_DURATION.fullmatch(value))
+
+
 def is_env_name(value: Any) -> bool:
     return isinstance(value, str) and bool(_ENV_NAME.fullmatch(value))
 
@@ -326,6 +332,11 @@ class Problems:
     def cpus(self, name: str, value: Any) -> bool:
         return self.check(
             is_cpus(value), f"{name} must be a positive number of CPUs such as 0.5 or 2, got {show(value)}"
+        )
+
+    def duration(self, name: str, value: Any) -> bool:
+        return self.check(
+            is_duration(value), f"{name} must be a duration such as 10s, 1m30s or 500ms, got {show(value)}"
         )
 
     def mapping(self, name: str, value: Any, what: str = "a mapping") -> bool:

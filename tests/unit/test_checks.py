@@ -74,6 +74,7 @@ CASES = (
         "is_size", ["10m", "50M", "1.5g", "512k", "100b", "2GiB", "1kb", 1024, "7"], ["50Q", "m", "-1m", "", None, True]
     )
     + _cases("is_cpus", ["0.5", "2", ".25", 1, 0.5], ["fast", "0", 0, -1, "1.", "", None, True])
+    + _cases("is_duration", ["10s", "1m30s", "500ms", "0s", "1.5h"], ["10", "ten", "s", "10 s", "-1s", "", None, 10])
     + _cases("is_env_name", ["HTTP_PROXY", "_x", "a1"], ["1A", "A-B", "", "A B"])
     + _cases(
         "is_checksum",

@@ -12,6 +12,7 @@ from ansible_collections.dockyard.lab.plugins.filter.demo_app import (
     demo_app_input_errors,
     demo_app_push_reference,
     demo_app_replicas,
+    demo_app_stack_pending,
 )
 
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "demo_app"
@@ -43,7 +44,23 @@ GOOD: dict[str, Any] = {
     "demo_app_push_repository": "",
     "demo_app_push_tag": "",
     "demo_app_push_username": "",
+    "demo_app_engine": "containers",
+    "demo_app_stack_name": "friendlyhello",
+    "demo_app_deploy_dir": "/opt/demo_app-deploy",
+    "demo_app_cpus": "0.5",
+    "demo_app_memory": "128M",
+    "demo_app_restart_condition": "on-failure",
+    "demo_app_update_parallelism": 1,
+    "demo_app_update_delay": "10s",
+    "demo_app_update_order": "stop-first",
+    "demo_app_endpoint_mode": "vip",
+    "demo_app_publish_mode": "ingress",
+    "demo_app_proxy": False,
+    "demo_app_proxy_image": "nginx:1",
+    "demo_app_deploy_timeout": 180,
 }
+STACK = {"demo_app_engine": "stack"}
+COMPOSE = {"demo_app_engine": "compose"}
 
 
 def test_good_is_the_role_defaults() -> None:
@@ -52,8 +69,8 @@ def test_good_is_the_role_defaults() -> None:
 
 
 def test_validate_yml_passes_every_checked_variable() -> None:
-    tasks = yaml.safe_load((ROLE / "tasks" / "validate.yml").read_text())
-    assert set(tasks[0]["vars"]["__demo_app_inputs"]) == set(GOOD)
+    internal = yaml.safe_load((ROLE / "vars" / "main.yml").read_text())
+    assert set(internal["__demo_app_inputs"]) == set(GOOD)
 
 
 def test_the_defaults_pass() -> None:
@@ -242,4 +259,77 @@ def test_push_reference(parts: dict[str, Any], reference: str) -> None:
 
 
 def test_the_filters_are_registered() -> None:
-    assert set(FilterModule().filters()) == {"demo_app_input_errors", "demo_app_replicas", "demo_app_push_reference"}
+    assert set(FilterModule().filters()) == {
+        "demo_app_input_errors", "demo_app_replicas", "demo_app_push_reference", "demo_app_stack_pending"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {**STACK, "demo_app_replicas": 5, "demo_app_cpus": "0.1", "demo_app_memory": "50M"},  # the course's
+        {**STACK, "demo_app_endpoint_mode": "dnsrr", "demo_app_publish_mode": "host", "demo_app_proxy": True},
+        {**STACK, "demo_app_host_port": 65535, "demo_app_replicas": 3},  # one published port, not a range
+        {**COMPOSE, "demo_app_replicas": 3, "demo_app_proxy": True},
+        {**COMPOSE, "demo_app_cpus": 2, "demo_app_memory": "6m", "demo_app_restart_condition": "any"},
+        {"demo_app_update_parallelism": 0, "demo_app_update_delay": "1m30s", "demo_app_update_order": "start-first"},
+    ],
+)
+def test_good_service_settings_pass(change: dict[str, Any]) -> None:
+    assert demo_app_input_errors({**GOOD, **change}) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"demo_app_cpus": "fast"}, 'demo_app_cpus must be a positive number of CPUs such as 0.5 or 2, got "fast"'),
+        ({"demo_app_cpus": "0"}, 'demo_app_cpus must be a positive number of CPUs such as 0.5 or 2, got "0"'),
+        ({"demo_app_memory": "50Q"},
+         'demo_app_memory must be a size such as 10m, 512k or 1g (bytes, k, m, g), got "50Q"'),
+        ({"demo_app_memory": "1m"}, 'demo_app_memory must be at least 6m (Docker refuses a smaller limit), got "1m"'),
+        ({"demo_app_restart_condition": "always"},
+         'demo_app_restart_condition must be one of none, on-failure, any, got "always"'),
+        ({"demo_app_update_order": "random"},
+         'demo_app_update_order must be one of stop-first, start-first, got "random"'),
+        ({"demo_app_update_delay": "10"},
+         'demo_app_update_delay must be a duration such as 10s, 1m30s or 500ms, got "10"'),
+        ({"demo_app_update_parallelism": -1},
+         "demo_app_update_parallelism must be a whole number of at least 0 (0: all at once), got -1"),
+        ({"demo_app_endpoint_mode": "round-robin"},
+         'demo_app_endpoint_mode must be one of vip, dnsrr, got "round-robin"'),
+        ({"demo_app_publish_mode": "mesh"}, 'demo_app_publish_mode must be one of ingress, host, got "mesh"'),
+        ({"demo_app_engine": "k8s"}, 'demo_app_engine must be one of containers, compose, stack, got "k8s"'),
+        ({"demo_app_stack_name": "-hello"},
+         f'demo_app_stack_name {DOCKER_NAME} "-hello"'),
+        ({"demo_app_deploy_dir": "deploy"}, 'demo_app_deploy_dir must be an absolute path other than /, got "deploy"'),
+        ({"demo_app_proxy_image": "Nginx"}, f'demo_app_proxy_image "Nginx" {REFERENCE}'),
+        ({"demo_app_deploy_timeout": 0},
+         "demo_app_deploy_timeout must be a whole number of at least 1 (seconds), got 0"),
+        ({**STACK, "demo_app_endpoint_mode": "dnsrr"},
+         "demo_app_endpoint_mode dnsrr needs demo_app_publish_mode host: Docker refuses ports published through the"
+         " routing mesh (ingress) on services reached by DNS round robin"),
+        ({**COMPOSE, "demo_app_replicas": 3},
+         "demo_app_replicas 3 with demo_app_engine compose needs demo_app_proxy: true: one host port"
+         " (demo_app_host_port) cannot be published by several containers of one host"),
+        ({"demo_app_proxy": True},
+         "demo_app_proxy needs demo_app_engine compose or stack (the containers engine publishes each replica on a"
+         " port of its own)"),
+    ],
+)
+def test_each_bad_service_setting_is_named(change: dict[str, Any], message: str) -> None:
+    assert demo_app_input_errors({**GOOD, **change}) == [message]
+
+
+def _task(name: str, current: str, desired: str = "Running", node: str = "n1", error: str = "") -> dict[str, Any]:
+    return {"Name": name, "CurrentState": current, "DesiredState": desired, "Node": node, "Error": error}
+
+
+def test_stack_pending() -> None:
+    done = [_task("s_web.1", "Running 5 seconds ago"), _task("s_web.2", "Running 1 second ago", node="n2"),
+            _task("s_web.1", "Shutdown 9 seconds ago", desired="Shutdown"), _task("s_redis.1", "Running 3 minutes ago")]
+    assert demo_app_stack_pending(done, "s", 2) == []
+    assert demo_app_stack_pending(done, "s", "3") == ["web runs 2 of 3 replicas"]
+    starting = [*done, _task("s_web.3", "Pending 2 seconds ago", node="", error="no suitable node (host-mode port)")]
+    assert demo_app_stack_pending(starting, "s", 3) == [
+        "s_web.3 on no node: Pending 2 seconds ago (no suitable node (host-mode port))",
+        "web runs 2 of 3 replicas",
+    ]

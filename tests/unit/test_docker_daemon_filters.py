@@ -271,3 +271,42 @@ def test_info_of_docker_29_names_the_proxy_fields_otherwise() -> None:
     config = {"proxies": {"http-proxy": "http://proxy.lab.test:3128", "https-proxy": "", "no-proxy": "localhost"}}
     assert dd.docker_daemon_mismatches(info, config) == []
     assert dd.docker_daemon_mismatches({**info, "HttpProxy": ""}, config) == ["proxies"]
+
+
+RUNNING = [{"Id": "a1", "Names": ["/app"]}, {"Id": "b2", "Names": ["/db"]}]
+
+
+@pytest.mark.parametrize(
+    ("result", "kept"),
+    [
+        ({"host_info": {"LiveRestoreEnabled": True}, "containers": RUNNING}, ["a1", "b2"]),
+        # live-restore off: dockerd stops them itself and their restart policies decide.
+        ({"host_info": {"LiveRestoreEnabled": False}, "containers": RUNNING}, []),
+        ({"host_info": {"LiveRestoreEnabled": True}, "containers": []}, []),
+        # dockerd did not answer (first start, a failed start).
+        ({"failed": True, "msg": "Error connecting"}, []),
+        ({"host_info": {"LiveRestoreEnabled": True}, "containers": RUNNING, "failed": True}, []),
+        ({}, []),
+        (None, []),
+    ],
+)
+def test_live_restore_kept(result: dict[str, Any] | None, kept: list[str]) -> None:
+    assert dd.docker_live_restore_kept(result) == kept
+
+
+@pytest.mark.parametrize(
+    ("stdout", "answered"),
+    [
+        ('{"ServerVersion": "20.10.24+dfsg1", "LiveRestoreEnabled": true}', True),
+        # What `docker info --format '{{json .}}'` prints, exit code 0, when dockerd does not answer.
+        ('{"ServerErrors":["Cannot connect to the Docker daemon at unix:///var/run/docker.sock."],'
+         '"ClientInfo":{"Debug":false}}', False),
+        ('{"ID":"","Containers":0,"ServerVersion":"","ServerErrors":["failed to connect"]}', False),
+        ("", False),
+        ("not json", False),
+        ("[]", False),
+        (None, False),
+    ],
+)
+def test_info_answered(stdout: str | None, answered: bool) -> None:
+    assert dd.docker_info_answered(stdout) is answered

@@ -8,7 +8,7 @@ from dockyard_testing import PlayResult, run_many, run_playbook
 
 SCENARIO = Path(__file__).resolve().parents[1]
 
-__all__ = ["SCENARIO", "PlayResult", "run_role", "run_role_many"]
+__all__ = ["SCENARIO", "PlayResult", "run_playbook", "run_role", "run_role_many"]
 
 
 def run_role(extra_vars: dict[str, object], *, gather_facts: bool = True) -> PlayResult:

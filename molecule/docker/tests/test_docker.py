@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
-from conftest import run_role
+from conftest import SCENARIO, run_playbook, run_role
 
 EXPECTED_DAEMON = {
     "default-address-pools": [{"base": "10.201.0.0/16", "size": 24}],
@@ -109,6 +110,51 @@ def test_changing_dns_restarts_and_keeps_containers(host, restored):
     assert "Apply the change to Docker: restarted" in result.output
     assert _dockerd_pid(host) != pid
     assert _sentinel_started(host) == started, "live-restore should keep the container running"
+
+
+def _running(host) -> set[str]:
+    return set(host.check_output("docker ps --format '{{.Names}}'").split())
+
+
+def _proof(host) -> str:
+    return host.check_output("docker exec keeper /bin/busybox cat /data/proof")
+
+
+@pytest.fixture
+def keepers(host):
+    """Two containers besides the sentinel (unless-stopped): `keeper` (unless-stopped, with a
+    volume holding data) and `oneshot` (no restart policy). Yields the data written."""
+    token = secrets.token_hex(8)
+    image = "dockyard-test/sentinel:latest"
+    host.check_output("docker run -d --name keeper --restart unless-stopped -v keeper-data:/data %s", image)
+    host.check_output("docker exec keeper /bin/busybox sh -c 'echo %s > /data/proof'", token)
+    host.check_output("docker run -d --name oneshot --restart no %s", image)
+    yield token
+    host.run("docker rm -f keeper oneshot")
+    host.run("docker volume rm keeper-data")
+
+
+def test_turning_live_restore_off_keeps_the_running_containers(host, restored, keepers):
+    # Measured: a dockerd that starts with live-restore off stops the containers that outlived
+    # the previous one's stop and marks them stopped by hand: no restart policy brings them back.
+    assert _info(host)["LiveRestoreEnabled"] is True
+    assert {"sentinel", "keeper", "oneshot"} <= _running(host)
+    # docker_swarm_node turns live-restore off; the DNS change needs a restart.
+    result = run_role({"docker_swarm_node": True, "docker_dns": ["192.0.2.54"]})
+    assert result.rc == 0, result.output[-2000:]
+    assert "Apply the change to Docker: restarted" in result.output
+    assert _info(host)["LiveRestoreEnabled"] is False
+    assert {"sentinel", "keeper", "oneshot"} <= _running(host), "the restart lost containers"
+    assert _proof(host) == keepers
+    # One more restart, through the role's docker_restart handler: with live-restore off,
+    # dockerd stops the containers itself and unless-stopped brings them back.
+    host.run("systemctl reset-failed docker.service docker.socket")
+    pid = _dockerd_pid(host)
+    result = run_playbook(SCENARIO / "restart.yml")
+    assert result.rc == 0, result.output[-2000:]
+    assert _dockerd_pid(host) != pid
+    assert {"sentinel", "keeper"} <= _running(host), "unless-stopped containers did not come back"
+    assert _proof(host) == keepers
 
 
 def test_a_play_without_facts_runs_the_role(host):
