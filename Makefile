@@ -90,21 +90,28 @@ test: ## lint + unit + integration + molecule: what CI runs
 
 # Lab hosts: LAB_HOSTS=n (1-9), LAB_DISTRO=debian12|debian13|ubuntu2204|ubuntu2404,
 # LAB_CONNECTION=ssh (default: as admin with sudo, like real VMs) or docker-api,
-# LAB_RECREATE=1 to replace running lab hosts that differ from what is asked.
+# LAB_RECREATE=1 to replace running lab hosts that differ from what is asked,
+# LAB_SWARM=1 to make the lab hosts a swarm running the demo app as a stack.
+# LAB_HOSTS, LAB_DISTRO and LAB_SWARM are remembered (.cache/lab/settings): a later `make lab`
+# keeps the lab as it is; `make lab-down` forgets them.
+-include .cache/lab/settings
 LAB_HOSTS ?= 1
 LAB_DISTRO ?= debian12
 LAB_CONNECTION ?= ssh
 LAB_RECREATE ?= 0
-export LAB_HOSTS LAB_DISTRO LAB_RECREATE
+LAB_SWARM ?= 0
+export LAB_HOSTS LAB_DISTRO LAB_RECREATE LAB_SWARM
 LAB_INVENTORY := $(if $(filter docker-api,$(LAB_CONNECTION)),inventory/local-api,inventory/local)
 
 lab: venv bootstrap $(FAST_DEPS) ## Provision a local lab and print how to reach it (LAB_HOSTS=n, FAST=1)
 	@$(STEP) "images for the lab" python -m dockyard_kit build --distros $(LAB_DISTRO)
 	@$(STEP) "lab: site.yml on $(LAB_HOSTS) lab host(s) over $(LAB_CONNECTION)$(if $(filter 1,$(FAST)), with Mitogen)" \
 	  env $(FAST_ENV) ansible-playbook -i $(LAB_INVENTORY) playbooks/lab.yml
+	@printf 'LAB_HOSTS := %s\nLAB_DISTRO := %s\nLAB_SWARM := %s\n' "$(LAB_HOSTS)" "$(LAB_DISTRO)" "$(LAB_SWARM)" > .cache/lab/settings
 
 lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
+	@rm -f .cache/lab/settings
 
 # Bench: BENCH_ARGS="--quick" to try it (1 repeat, fan-out 1,3); see docs/bench/README.md.
 BENCH_ARGS ?=

@@ -5,6 +5,7 @@
   replaces a host (and the work done in it) without a word.
 - lab_replacement_message: the error that stops such a run, naming each host, what it runs
   and what was asked, and how to proceed.
+- lab_removal_message: the error that stops a run that would remove lab hosts beyond LAB_HOSTS.
 - lab_published_ports: the ports lab (or bench) host N publishes on this machine's loopback.
 """
 
@@ -67,6 +68,15 @@ def lab_replacement_message(replacements: Sequence[Mapping[str, Any]], distro: s
     )
 
 
+def lab_removal_message(names: Sequence[str], count: Any) -> str:
+    """Why `make lab` stopped before removing the lab hosts beyond LAB_HOSTS, and the ways on."""
+    return (
+        f"make lab would remove {', '.join(names)} (LAB_HOSTS={count}), losing what was done in them. "
+        f"Nothing was changed. Run `make lab LAB_HOSTS={int(count) + len(names)}` to keep them, or "
+        f"`make lab LAB_HOSTS={count} LAB_RECREATE=1` to remove them."
+    )
+
+
 def lab_published_ports(first_ports: Mapping[Any, Any], index: Any) -> list[str]:
     """['127.0.0.1:2222:22', ...]: host `index` (1, 2, ...) publishes each container port P of
     `first_ports` ({P: first host port}) on 127.0.0.1:<first + 10 * (index - 1)>; a first port of
@@ -87,4 +97,5 @@ class FilterModule:
             "lab_replacements": lab_replacements,
             "lab_replacement_message": lab_replacement_message,
             "lab_published_ports": lab_published_ports,
+            "lab_removal_message": lab_removal_message,
         }

@@ -20,11 +20,12 @@ NAME = "dockyard-labtest"
 LABEL = "org.dockyard.labtest"
 
 
-def _start(distro: str, recreate: bool = False) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LAB_HOSTS": "1", "LAB_DISTRO": distro, "LAB_RECREATE": "1" if recreate else "0",
+def _start(distro: str, recreate: bool = False, hosts: int = 1) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LAB_HOSTS": str(hosts), "LAB_DISTRO": distro, "LAB_RECREATE": "1" if recreate else "0",
            "ANSIBLE_FORCE_COLOR": "0", "ANSIBLE_NOCOLOR": "1", "ANSIBLE_CALLBACK_RESULT_FORMAT": "json"}
     extra = {"lab_name": NAME, "lab_label": LABEL,
-             "lab_ssh_port_base": 2400, "lab_demo_port_base": 4400, "lab_mongo_port_base": 27400}
+             "lab_ssh_port_base": 2400, "lab_demo_port_base": 4400, "lab_mongo_port_base": 27400,
+             "lab_site_port_base": 8400}
     return subprocess.run(
         ["ansible-playbook", "-i", "inventory/local", "playbooks/lab_hosts.yml", "-e", json.dumps(extra)],
         cwd=REPO, env=env, capture_output=True, text=True, check=False,
@@ -38,11 +39,15 @@ def _inspect() -> dict:  # type: ignore[type-arg]
 
 @pytest.fixture
 def lab_host() -> Iterator[None]:
-    """A test lab host on Debian 12, removed with its volumes afterwards."""
-    started = _start("debian12")
-    assert started.returncode == 0, started.stdout + started.stderr
-    yield
-    subprocess.run(["docker", "rm", "-f", "-v", f"{NAME}-1"], capture_output=True, check=False)
+    """A test lab host on Debian 12, removed with its volumes afterwards (or when it failed to start)."""
+    remove = ["docker", "rm", "-f", "-v", f"{NAME}-1", f"{NAME}-2"]
+    subprocess.run(remove, capture_output=True, check=False)
+    try:
+        started = _start("debian12")
+        assert started.returncode == 0, started.stdout + started.stderr
+        yield
+    finally:
+        subprocess.run(remove, capture_output=True, check=False)
 
 
 def test_the_same_distro_again_changes_nothing(lab_host: None) -> None:
@@ -70,3 +75,13 @@ def test_lab_recreate_replaces_it(lab_host: None) -> None:
     assert replaced.returncode == 0, replaced.stdout
     after = _inspect()
     assert after["Id"] != before and after["Config"]["Image"] == "dockyard/systemd:debian13"
+
+
+def test_fewer_hosts_stops_before_removing_one(lab_host: None) -> None:
+    two = _start("debian12", hosts=2)
+    assert two.returncode == 0, two.stdout
+    fewer = _start("debian12", hosts=1)
+    assert fewer.returncode != 0
+    assert f"make lab would remove {NAME}-2 (LAB_HOSTS=1), losing what was done in them. Nothing was changed." \
+        in fewer.stdout + fewer.stderr
+    assert subprocess.run(["docker", "inspect", f"{NAME}-2"], capture_output=True, check=False).returncode == 0

@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.dockyard.lab.plugins.filter.lab import (
     FilterModule,
     lab_published_ports,
+    lab_removal_message,
     lab_replacement_message,
     lab_replacements,
 )
@@ -82,5 +83,14 @@ def test_published_ports_out_of_range_raise() -> None:
         lab_published_ports({22: 65530}, 9)
 
 
+def test_removal_message() -> None:
+    assert lab_removal_message(["dockyard-lab-2", "dockyard-lab-3"], "1") == (
+        "make lab would remove dockyard-lab-2, dockyard-lab-3 (LAB_HOSTS=1), losing what was done in them. "
+        "Nothing was changed. Run `make lab LAB_HOSTS=3` to keep them, or `make lab LAB_HOSTS=1 LAB_RECREATE=1` "
+        "to remove them."
+    )
+
+
 def test_registered() -> None:
-    assert set(FilterModule().filters()) == {"lab_replacements", "lab_replacement_message", "lab_published_ports"}
+    assert set(FilterModule().filters()) == {"lab_replacements", "lab_replacement_message", "lab_published_ports",
+                                             "lab_removal_message"}
