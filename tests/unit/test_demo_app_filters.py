@@ -49,7 +49,7 @@ GOOD: dict[str, Any] = {
     "demo_app_deploy_dir": "/opt/demo_app-deploy",
     "demo_app_cpus": "0.5",
     "demo_app_memory": "128M",
-    "demo_app_restart_condition": "on-failure",
+    "demo_app_restart_condition": "any",
     "demo_app_update_parallelism": 1,
     "demo_app_update_delay": "10s",
     "demo_app_update_order": "stop-first",

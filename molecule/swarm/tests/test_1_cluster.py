@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import MANAGER, WORKER1, WORKER2, node_inspect, nodes, wait_for
+from conftest import MANAGER, WORKER1, WORKER2, node_inspect, nodes, replicas_on, wait_for
 
 
 def test_three_nodes_one_leader_two_workers(manager: Any) -> None:
@@ -56,3 +56,7 @@ def test_that_container_also_survives_a_restart_of_dockerd(worker1: Any, manager
     # The node itself is back in the swarm.
     wait_for(f"{WORKER1} ready", lambda: nodes(manager),
              lambda listed: {n["Hostname"]: n["Status"] for n in listed}[WORKER1] == "Ready")
+    # The stack is back to its three replicas: gunicorn exits 0 when dockerd stops it, so the
+    # replica that ran on the node ends "Complete" and only the restart condition `any` (the
+    # role's default) replaces it; with the course's on-failure the service stayed at 2/3.
+    replicas_on(manager, 3)

@@ -19,7 +19,7 @@ def test_web_runs_three_replicas_spread_over_the_nodes(manager: Any) -> None:
 def test_service_inspect_shows_limits_and_restart_policy(manager: Any) -> None:
     template = service(manager)["Spec"]["TaskTemplate"]
     assert template["Resources"]["Limits"] == {"NanoCPUs": 500_000_000, "MemoryBytes": 128 * 1024 * 1024}
-    assert template["RestartPolicy"]["Condition"] == "on-failure"
+    assert template["RestartPolicy"]["Condition"] == "any"
     update = service(manager)["Spec"]["UpdateConfig"]
     assert (update["Parallelism"], update["Delay"], update["Order"]) == (1, 2_000_000_000, "stop-first")
 

@@ -15,7 +15,8 @@ def test_compose_runs_three_replicas_redis_and_the_proxy(worker2: Any) -> None:
     assert services == ["proxy", "redis", "web", "web", "web"]
     web = json.loads(worker2.check_output("docker inspect hello-compose-web-1"))[0]["HostConfig"]
     assert (web["NanoCpus"], web["Memory"]) == (500_000_000, 128 * 1024 * 1024)
-    assert web["RestartPolicy"]["Name"] == "on-failure"
+    # Compose maps deploy.restart_policy.condition any to the engine's always.
+    assert web["RestartPolicy"]["Name"] == "always"
 
 
 def test_compose_replicas_share_one_counter_behind_the_proxy(worker2: Any) -> None:
