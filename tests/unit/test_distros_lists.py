@@ -26,7 +26,10 @@ def _lists(path: Path) -> tuple[list[str], list[str]]:
 def test_distros_are_known_and_listed_once(scenario: Path) -> None:
     known = load(REPO / "images" / "recipes.yml").distros()
     default, full = _lists(scenario / "distros.txt")
-    assert default, "make test must run the scenario on at least one distro"
+    if default == ["none"]:  # left out of make test: molecule-full runs its full: line
+        assert full, "a scenario make test leaves out (none) needs a full: line"
+        default = []
+    assert default or full, "the scenario must run somewhere"
     every = default + full
     assert len(every) == len(set(every)), f"a distro listed twice: {every}"
     assert set(every) <= set(known), f"unknown distros: {set(every) - set(known)}"
