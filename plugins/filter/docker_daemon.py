@@ -40,7 +40,7 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     show,
     size_in_bytes,
 )
-from ansible_collections.dockyard.lab.plugins.module_utils.docker_daemon import (
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_info import (
     KEY_VARIABLES,
     docker_daemon_mismatches,
     docker_daemon_variables,
