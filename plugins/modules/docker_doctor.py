@@ -251,7 +251,8 @@ def diagnose(p: dict[str, Any], started: float) -> list[dict[str, str]]:
     if may_call:
         rc, out = run(["docker", "info", "--format", "{{json .}}"])
         info = d.parse_json(out) if rc == 0 and docker_info_answered(out) else None
-    client = d.client_version(run(["docker", "--version"])[1]) if installed else ""
+    # Even `docker --version` connects to the socket (Docker 20.10): only while dockerd runs.
+    client = d.client_version(run(["docker", "--version"])[1]) if may_call else ""
     checks.append(d.engine_check(installed, unit, info is not None, info or {}, client, p["expect_enabled"]))
 
     path = p["daemon_json"]
