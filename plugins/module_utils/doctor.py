@@ -339,33 +339,26 @@ def mongo_check(container: str, database: str, collections: Sequence[str], auth:
     return check(name, OK, f"{container} answers a ping{seeded}" + (" (auth on: collections not read)" if auth else ""))
 
 
-def _level(free: float, warn: float, fail: float) -> str:
-    return FAIL if free < fail else WARN if free < warn else OK
+def _share_check(name: str, what: str, total: int, free: int, warn: float, fail: float, fix: str) -> dict[str, str]:
+    """Free share of a file system's space or inodes: WARN below `warn` %, FAIL below `fail` %."""
+    if total <= 0:
+        return check(name, SKIP, f"{what}: the file system gives no count")
+    percent = 100 * free / total
+    status = FAIL if percent < fail else WARN if percent < warn else OK
+    return check(name, status, f"{what} ({percent:.0f} %; WARN below {warn:g} %, FAIL below {fail:g} %)", fix)
 
 
 def space_check(path: str, total: int, free: int, warn_percent: float, fail_percent: float) -> dict[str, str]:
-    """Free space under the data root, in % of the file system (WARN below warn_percent, FAIL below fail_percent)."""
-    name = "disk space"
-    if total <= 0:
-        return check(name, SKIP, f"{path}: the file system reports no size")
-    percent = 100 * free / total
-    status = _level(percent, warn_percent, fail_percent)
-    message = (f"{path}: {free / GIB:.1f} GiB free of {total / GIB:.1f} GiB ({percent:.0f} %;"
-               f" WARN below {warn_percent:g} %, FAIL below {fail_percent:g} %)")
-    return check(name, status, message, "free space: sudo docker system prune (stopped containers, unused images"
-                 " and networks), or grow the disk or move docker_data_root")
+    """Free space under the data root, in % of the file system."""
+    return _share_check("disk space", f"{path}: {free / GIB:.1f} GiB free of {total / GIB:.1f} GiB", total, free,
+                        warn_percent, fail_percent, "free space: sudo docker system prune (stopped containers, unused"
+                        " images and networks), or grow the disk or move docker_data_root")
 
 
 def inode_check(path: str, total: int, free: int, warn_percent: float, fail_percent: float) -> dict[str, str]:
     """Free inodes under the data root (file systems without an inode count are SKIP)."""
-    name = "inodes"
-    if total <= 0:
-        return check(name, SKIP, f"{path}: the file system has no fixed inode count")
-    percent = 100 * free / total
-    status = _level(percent, warn_percent, fail_percent)
-    return check(name, status, f"{path}: {free} of {total} inodes free ({percent:.0f} %; WARN below"
-                 f" {warn_percent:g} %, FAIL below {fail_percent:g} %)",
-                 "remove unused images and build cache: sudo docker system prune; sudo docker builder prune")
+    return _share_check("inodes", f"{path}: {free} of {total} inodes free", total, free, warn_percent, fail_percent,
+                        "remove unused images and build cache: sudo docker system prune; sudo docker builder prune")
 
 
 def clock_check(skew: float | None, warn_seconds: float, fail_seconds: float) -> dict[str, str]:

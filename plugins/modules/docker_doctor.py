@@ -6,7 +6,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: docker_doctor
 short_description: Diagnose a Docker host, one check a line, each with its fix
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Reads the host in one round trip and returns one line per check, each C(OK), C(WARN), C(FAIL) or
     C(SKIP) (nothing to check here, or the engine does not answer) with the fix in one sentence.
