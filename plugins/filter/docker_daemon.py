@@ -40,11 +40,19 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     show,
     size_in_bytes,
 )
+
+# Re-exported: these filters' rules live in module_utils, where the docker_doctor module uses them too.
 from ansible_collections.dockyard.lab.plugins.module_utils.docker_info import (
-    KEY_VARIABLES,
-    docker_daemon_mismatches,
-    docker_daemon_variables,
-    docker_info_answered,
+    KEY_VARIABLES as KEY_VARIABLES,
+)
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_info import (
+    docker_daemon_mismatches as docker_daemon_mismatches,
+)
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_info import (
+    docker_daemon_variables as docker_daemon_variables,
+)
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_info import (
+    docker_info_answered as docker_info_answered,
 )
 
 # Every key dockerd reads from daemon.json on Linux (Docker 20.10 to 29; from `dockerd --help`
