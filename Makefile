@@ -27,7 +27,7 @@ export PY_COLORS ?= 1
 # The collection, seen under its FQCN (dockyard.lab) from a checkout.
 COLLECTION_LINK := .collections/ansible_collections/dockyard/lab
 
-.PHONY: help bootstrap venv images lint unit integration molecule molecule-full test lab lab-down bench bench-down clean clean-images lock
+.PHONY: help bootstrap venv images lint unit integration molecule molecule-full test lab lab-down doctor bench bench-down clean clean-images lock
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -112,6 +112,9 @@ lab: venv bootstrap $(FAST_DEPS) ## Provision a local lab and print how to reach
 lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 	@$(STEP) "remove the lab" ansible-playbook -i inventory/local playbooks/lab_down.yml
 	@rm -f .cache/lab/settings
+
+doctor: venv ## Diagnose the lab's Docker hosts, read-only: one table, JSON reports in .cache/doctor/, non-zero exit on any FAIL
+	@$(STEP) "doctor: every check on the lab hosts" ansible-playbook -i $(LAB_INVENTORY) playbooks/doctor.yml
 
 # Bench: BENCH_ARGS="--quick" to try it (1 repeat, fan-out 1,3); see docs/bench/README.md.
 BENCH_ARGS ?=
