@@ -171,7 +171,7 @@ def test_issue_rows_pass_and_fail_with_their_measured_reasons() -> None:
     assert per_task.figure == "Docker API 0.900 s, Docker CLI 0.700 s, SSH 0.250 s, Mitogen 0.050 s"
     assert (warm.measured, warm.verdict) == (12.0, "FAIL")
     assert "over by 2.0 s" in warm.reason
-    assert "40 tasks ran on the host" in warm.reason and "≈ 10.0 s" in warm.reason
+    assert "40 tasks ran (PLAY RECAP ok=); at 0.250 s per task over SSH (1) that is ≤ 10.0 s" in warm.reason
     assert "1.00 cores" in warm.reason and "changed=0 in every run" in warm.reason
     assert (mitogen.measured, mitogen.verdict) == (5.0, "pass")
     assert cold.measured == pytest.approx(1.3) and cold.verdict == "pass"
