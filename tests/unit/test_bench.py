@@ -161,8 +161,8 @@ def _inputs(warm_ssh: list[Sample], cold: float = 130.0, floor: float = 100.0) -
     return Inputs(per_task=per_task,
                   warm={"ssh": one, "mitogen": _measured(Measurement("wm", "(3)", 1, "mitogen"), _sample(5.0))},
                   fanout={1: one, 6: _measured(Measurement("w6", "(5)", 6, "ssh"), _sample(30.0, cpu=60.0))},
-                  cold=_measured(Measurement("c", "(4)", 1, "ssh"), _sample(cold, changed=40, tasks=90)),
-                  floor=_measured(Measurement("f", "(4)", 1, "floor"), _sample(floor)), cores=2)
+                  cold=_measured(Measurement("c", "(4)", 1, "ssh"), _sample(cold, changed=40, tasks=90, cpu=150.0)),
+                  floor=_measured(Measurement("f", "(4)", 1, "floor"), _sample(floor, cpu=50.0)), cores=2)
 
 
 def test_issue_rows_pass_and_fail_with_their_measured_reasons() -> None:
@@ -176,6 +176,7 @@ def test_issue_rows_pass_and_fail_with_their_measured_reasons() -> None:
     assert (mitogen.measured, mitogen.verdict) == (5.0, "pass")
     assert cold.measured == pytest.approx(1.3) and cold.verdict == "pass"
     assert "+30.0 s, 1.5x allows +50.0 s" in cold.reason and "40 of them changed" in cold.reason
+    assert "busy 150 CPU-s during the converge, 50 during the floor" in cold.reason
     assert fanout.measured == pytest.approx(2.5) and fanout.verdict == "pass"
     # 60 CPU-seconds of work on 2 cores cannot take under 30 s: 2.5x the 12 s of one host.
     assert "≥ 30.0 s = 2.50x one host" in fanout.reason

@@ -46,6 +46,12 @@ def _round_trips(tasks: float | None, per_task: float | None, transport: str) ->
     return text
 
 
+def _cpu_pair(ansible: float | None, floor: float | None) -> str:
+    if not ansible or not floor:
+        return ""
+    return f"the machine was busy {ansible:.0f} CPU-s during the converge, {floor:.0f} during the floor"
+
+
 def per_task_row(inputs: Inputs) -> Target:
     parts = [f"{SHORT[t]} {m:.3f} s" for t in SHORT if (m := _median(inputs.per_task.get(t))) is not None]
     missing = [SHORT[t] for t in SHORT if _median(inputs.per_task.get(t)) is None]
@@ -81,7 +87,8 @@ def cold_row(inputs: Inputs) -> Target:
     parts = [f"Ansible {cold:.1f} s, floor {floor:.1f} s: +{cold - floor:.1f} s, "
              f"{COLD_FLOOR_LIMIT}x allows +{(COLD_FLOOR_LIMIT - 1) * floor:.1f} s",
              _round_trips(_median(inputs.cold, "tasks"), _median(inputs.per_task.get("ssh")), "ssh"),
-             f"{changed:.0f} of them changed something" if changed is not None else ""]
+             f"{changed:.0f} of them changed something" if changed is not None else "",
+             _cpu_pair(_median(inputs.cold, "cpu"), _median(inputs.floor, "cpu"))]
     return Target(name, COLD_FLOOR_LIMIT, "x", cold / floor,
                   "; ".join(p for p in parts if p))
 
