@@ -13,6 +13,7 @@ from dockyard_bench.__main__ import Plan, main, write
 from dockyard_bench.runner import TRANSPORTS, Measurement, Sample, transport_options, trivial_playbook
 from dockyard_bench.stats import (
     Target,
+    marked_span,
     parse_fanout,
     ratio,
     recap,
@@ -94,6 +95,10 @@ def test_untimed_span_between_marks() -> None:
     text = "msg: BENCH_MARK untimed_start 1700000000.25\n...\nmsg: BENCH_MARK untimed_end 1700000021.75\n"
     assert untimed_seconds(text) == pytest.approx(21.5)
     assert untimed_seconds("msg: BENCH_MARK untimed_start 1700000000.25\n") == 0.0
+    both = text + "msg: BENCH_MARK tasks_start 1700000030.5\nmsg: BENCH_MARK tasks_end 1700000040.5\n"
+    assert marked_span(both, "tasks") == pytest.approx(10.0)
+    assert untimed_seconds(both) == pytest.approx(21.5)
+    assert marked_span(text, "tasks") is None
 
 
 @pytest.mark.parametrize(("text", "counts"), [("1,3,6", [1, 3, 6]), ("6, 1,3,3", [1, 3, 6]), ("1", [1])])
@@ -113,10 +118,13 @@ def test_fanout_without_one_host_is_refused(capsys: pytest.CaptureFixture[str]) 
     assert "must include 1" in capsys.readouterr().err
 
 
-def test_trivial_playbook_has_one_round_trip_per_task() -> None:
+def test_trivial_playbook_marks_its_tasks_after_opening_the_connection() -> None:
     text = trivial_playbook(3)
-    assert text.count("ansible.builtin.ping:") == 3
+    assert text.count("ansible.builtin.ping:") == 4
     assert "  become: true" in text and "  gather_facts: false" in text
+    opened, start, end = (text.index(x) for x in ("Open the connection", "tasks_start", "tasks_end"))
+    assert opened < start < text.index("Ping 1") < text.index("Ping 3") < end
+    assert 'msg: "BENCH_MARK tasks_start {{ now(utc=true).timestamp() }}"' in text
     with pytest.raises(ValueError):
         trivial_playbook(0)
 
@@ -215,7 +223,7 @@ def test_markdown_tables() -> None:
     assert "| cold within 1.5x | 2.18x | 1.50x | FAIL | — |" in lines
     assert "| 6 hosts within 2.5x | — | 2.50x | not measured | — |" in lines
     assert "| per task | SSH 0.250 s | — | measured | table below |" in lines
-    assert ("| SSH, ControlPersist + pipelining (stock Ansible) | 0.275 s | 0.250 s | 0.300 s | 2 | 14.0 s | 3.0 s "
+    assert ("| SSH, ControlPersist + pipelining (stock Ansible) | 0.275 s | 0.250 s | 0.300 s | 2 | 11.0 s | 14.0 s "
             "| 1.0→2.5, 1.0→2.5 |") in lines
     assert "| cold / floor | 2.18x |" in lines
     assert "- cpu: Test CPU" in lines

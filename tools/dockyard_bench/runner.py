@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockyard_bench import BenchError, machine
-from dockyard_bench.stats import recap, tasks_run, total_changed, untimed_seconds
+from dockyard_bench.stats import marked_span, recap, tasks_run, total_changed, untimed_seconds
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = "inventory/bench"
@@ -25,7 +25,7 @@ HOST_PREFIX = "dockyard-bench-"
 KIT_IMAGES = ["dockyard/python:3.11-slim", "dockyard/redis:7", "dockyard/mongo:7.0"]
 CONTEXTS = {"demo_app": "/opt/demo_app", "mongo-perso": "/opt/dockyard/mongo-perso"}
 RUN_TIMEOUT = 1800
-# Trivial tasks of the per-task run; the baseline run has one (it opens the connection).
+# Trivial tasks timed in the per-task run (after one that opens the connection).
 PER_TASK_TASKS = 40
 
 # How Ansible reaches a bench host. inventory/bench reaches it over SSH as the lab does
@@ -67,14 +67,18 @@ def transport_options(transport: str, control_dir: str) -> tuple[list[str], dict
 
 
 def trivial_playbook(tasks: int) -> str:
-    """A play of `tasks` `ping` tasks with become on docker_hosts: a round trip each, no work."""
+    """A play on docker_hosts with become: one `ping` that opens the connection, then `tasks` pings
+    (a round trip each, no work on the host) between two BENCH_MARK lines."""
     if tasks < 1:
         raise ValueError("a trivial playbook needs at least one task")
-    lines = ["---", f"# Written by tools/dockyard_bench: {tasks} trivial task(s), the per-task cost of a transport.",
-             f"- name: Run {tasks} trivial task(s)", "  hosts: docker_hosts", "  gather_facts: false",
-             "  become: true", "  tasks:"]
+    mark = '      ansible.builtin.debug:\n        msg: "BENCH_MARK tasks_{} {{{{ now(utc=true).timestamp() }}}}"'
+    lines = ["---", f"# Written by tools/dockyard_bench: {tasks} trivial tasks, the per-task cost of a transport.",
+             f"- name: Run {tasks} trivial tasks", "  hosts: docker_hosts", "  gather_facts: false",
+             "  become: true", "  tasks:", "    - name: Open the connection", "      ansible.builtin.ping:",
+             "    - name: Mark the start", mark.format("start")]
     for i in range(1, tasks + 1):
         lines += [f"    - name: Ping {i}", "      ansible.builtin.ping:"]
+    lines += ["    - name: Mark the end", mark.format("end")]
     return "\n".join(lines) + "\n"
 
 
@@ -82,7 +86,7 @@ def trivial_playbook(tasks: int) -> str:
 class Sample:
     seconds: float  # the timed figure (seconds per task for a per-task sample)
     wall: float  # the whole command, untimed setup included
-    untimed: float  # taken out of wall (a per-task sample: the wall of the 1-task baseline)
+    untimed: float  # taken out of wall (a per-task sample: Ansible's start, the connection, the rest)
     changed: int
     load_before: float
     load_after: float
@@ -212,24 +216,23 @@ class Runner:
                       t.load_before, t.load_after, t.started, str(log), tasks_run(counters), round(t.cpu, 2))
 
     def per_task(self, name: str, transport: str, host: str) -> Sample:
-        """Seconds per trivial task over `transport`: (wall of 1 + N tasks - wall of 1 task) / N.
+        """Seconds per trivial task over `transport`: the span between the marks around N tasks, over N.
 
-        Both runs start ansible-playbook and open the connection; only the N tasks differ.
+        The connection is open before the first mark; Ansible's start and the connection are
+        outside the span (in `untimed`).
         """
         self.playbooks.mkdir(parents=True, exist_ok=True)
-        paths = {}
-        for count in (1, 1 + PER_TASK_TASKS):
-            paths[count] = self.playbooks / f"trivial-{count}.yml"
-            paths[count].write_text(trivial_playbook(count), encoding="utf-8")
-        base = self._playbook([str(paths[1]), "--limit", host], self._log(f"{name}-1task"), transport)
-        log = self._log(f"{name}-{1 + PER_TASK_TASKS}tasks")
-        full = self._playbook([str(paths[1 + PER_TASK_TASKS]), "--limit", host], log, transport)
-        counters = recap(full.out)
-        if tasks_run(counters) != 1 + PER_TASK_TASKS:
-            raise BenchError(f"{name}: expected {1 + PER_TASK_TASKS} tasks in the PLAY RECAP (log: {log})")
-        return Sample(round((full.wall - base.wall) / PER_TASK_TASKS, 4), round(full.wall, 2), round(base.wall, 2),
-                      total_changed(counters), base.load_before, full.load_after, base.started, str(log),
-                      PER_TASK_TASKS, round(full.cpu - base.cpu, 2))
+        path = self.playbooks / f"trivial-{PER_TASK_TASKS}.yml"
+        path.write_text(trivial_playbook(PER_TASK_TASKS), encoding="utf-8")
+        log = self._log(name)
+        t = self._playbook([str(path), "--limit", host], log, transport)
+        span = marked_span(t.out, "tasks")
+        counters = recap(t.out)
+        if span is None or tasks_run(counters) != PER_TASK_TASKS + 3:
+            raise BenchError(f"{name}: expected both marks and {PER_TASK_TASKS + 3} tasks (log: {log})")
+        return Sample(round(span / PER_TASK_TASKS, 4), round(t.wall, 2), round(t.wall - span, 2),
+                      total_changed(counters), t.load_before, t.load_after, t.started, str(log), PER_TASK_TASKS,
+                      round(t.cpu, 2))
 
     def floor(self, host: str) -> Sample:
         """Time bench/floor.sh on a fresh `host`: engine phase, untimed image copy, apps phase."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _RECAP_LINE = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
-_MARK = re.compile(r"BENCH_MARK (untimed_start|untimed_end) ([0-9]+(?:\.[0-9]+)?)")
+_MARK = re.compile(r"BENCH_MARK ([a-z]+)_(start|end) ([0-9]+(?:\.[0-9]+)?)")
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,17 @@ def tasks_run(counters: dict[str, dict[str, int]]) -> int:
     return sum(c["ok"] for c in counters.values())
 
 
+def marked_span(output: str, name: str) -> float | None:
+    """Seconds between the `BENCH_MARK <name>_start` and `<name>_end` lines (None without both)."""
+    marks = {(m.group(1), m.group(2)): float(m.group(3)) for m in _MARK.finditer(output)}
+    if (name, "start") not in marks or (name, "end") not in marks:
+        return None
+    return max(0.0, marks[(name, "end")] - marks[(name, "start")])
+
+
 def untimed_seconds(output: str) -> float:
-    """Seconds between the BENCH_MARK lines of playbooks/bench_site.yml (0 without both marks)."""
-    marks = {m.group(1): float(m.group(2)) for m in _MARK.finditer(output)}
-    if "untimed_start" not in marks or "untimed_end" not in marks:
-        return 0.0
-    return max(0.0, marks["untimed_end"] - marks["untimed_start"])
+    """Seconds between the untimed marks of playbooks/bench_site.yml (0 without both marks)."""
+    return marked_span(output, "untimed") or 0.0
 
 
 def parse_fanout(text: str) -> list[int]:

@@ -55,7 +55,7 @@ def _cpu_pair(ansible: float | None, floor: float | None) -> str:
 def per_task_row(inputs: Inputs) -> Target:
     parts = [f"{SHORT[t]} {m:.3f} s" for t in SHORT if (m := _median(inputs.per_task.get(t))) is not None]
     missing = [SHORT[t] for t in SHORT if _median(inputs.per_task.get(t)) is None]
-    reason = "median seconds per task, (wall of 41 tasks - wall of 1) / 40; table below"
+    reason = "median seconds per `ping` task with become, 40 in a row on an open connection; table below"
     if missing:
         reason += f"; not measured: {', '.join(missing)}"
     return Target("(1) per-task cost for each transport (40 trivial tasks, 1 host)", None, "s", None,
