@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 INVENTORY = "inventory/bench"
 HOST_PREFIX = "dockyard-bench-"
 KIT_IMAGES = ["dockyard/python:3.11-slim", "dockyard/redis:7", "dockyard/mongo:7.0"]
-CONTEXTS = {"demo_app": "/opt/demo_app", "mongo-perso": "/opt/dockyard/mongo-perso"}
+CONTEXTS = {"demo_app": "/opt/demo_app", "mongo-perso": "/opt/dockyard/mongo-perso", "static_site": "/opt/static_site"}
 RUN_TIMEOUT = 1800
 # Trivial tasks timed in the per-task run (after one that opens the connection).
 PER_TASK_TASKS = 40
