@@ -116,10 +116,11 @@ lab-down: venv ## Remove the lab's containers and volumes (kit images stay)
 doctor: venv ## Diagnose the lab's Docker hosts, read-only: one table, JSON reports in .cache/doctor/, non-zero exit on any FAIL
 	@$(STEP) "doctor: every check on the lab hosts" ansible-playbook -i $(LAB_INVENTORY) playbooks/doctor.yml
 
-# Bench: BENCH_ARGS="--quick" to try it (1 repeat, fan-out 1,3); see docs/bench/README.md.
+# Bench: BENCH_ARGS="--quick" to try it (1 repeat, fan-out 1,6); see docs/bench/README.md.
+# Mitogen is always installed: the bench times it next to stock Ansible.
 BENCH_ARGS ?=
 
-bench: venv bootstrap ## Time cold/warm converges, the shell floor and fan-out; write docs/bench/
+bench: venv bootstrap $(VENV)/.installed-fast ## Time transports, cold/warm converges, the shell floor, fan-out; write docs/bench/
 	@$(STEP) "images for the bench" python -m dockyard_kit build systemd-debian12 python-3.11-slim redis-7 mongo-7.0
 	@$(STEP) "bench $(BENCH_ARGS)" python -m dockyard_bench $(BENCH_ARGS)
 

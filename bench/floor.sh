@@ -6,8 +6,8 @@
 #   (untimed: the kit's images are copied in, as for Ansible)
 #   docker exec -i dockyard-bench-1 bash -s apps < bench/floor.sh
 # `apps` expects the build contexts the roles render under /var/tmp/bench-contexts/
-# (demo_app/ and mongo-perso/); the bench copies them there, untimed, from a host that
-# Ansible converged.
+# (demo_app/, mongo-perso/ and static_site/); the bench copies them there, untimed, from a
+# host that Ansible converged.
 set -euo pipefail
 phase=${1:?usage: floor.sh engine|apps}
 
@@ -40,9 +40,10 @@ JSON
 
 apps() {
   local ctx=/var/tmp/bench-contexts
-  mkdir -p /opt/demo_app /opt/dockyard/mongo-perso
+  mkdir -p /opt/demo_app /opt/dockyard/mongo-perso /opt/static_site
   cp -a "$ctx/demo_app/." /opt/demo_app/
   cp -a "$ctx/mongo-perso/." /opt/dockyard/mongo-perso/
+  cp -a "$ctx/static_site/." /opt/static_site/
 
   # friendlyhello and Redis on their own network, Redis reachable as `redis`.
   docker build -q -t friendlyhello:latest /opt/demo_app >/dev/null
@@ -63,9 +64,15 @@ apps() {
     --mount type=volume,source=mymongo-configdb,target=/data/configdb \
     mongo-perso:latest >/dev/null
 
-  # Ready when the app answers and MongoDB pings, as the roles wait for.
-  until python3 -c 'import urllib.request; urllib.request.urlopen("http://127.0.0.1:4000/", timeout=2)' 2>/dev/null; do
-    sleep 1
+  # The course's ws image: http.server serving the pages.
+  docker build -q -t ws:latest /opt/static_site >/dev/null
+  docker run -d --name ws --restart unless-stopped -p 0.0.0.0:8080:8080 ws:latest >/dev/null
+
+  # Ready when the app and the site answer and MongoDB pings, as the roles wait for.
+  for url in http://127.0.0.1:4000/ http://127.0.0.1:8080/; do
+    until python3 -c "import urllib.request; urllib.request.urlopen('$url', timeout=2)" 2>/dev/null; do
+      sleep 1
+    done
   done
   until docker exec mymongo mongo-perso-ping >/dev/null 2>&1; do sleep 1; done
 }

@@ -1,4 +1,4 @@
-"""The bench's pure parts: summaries, ratios, targets, recap and mark parsing, Markdown."""
+"""The bench's pure parts: summaries, ratios, issue #15's targets, recap and mark parsing, Markdown."""
 
 from __future__ import annotations
 
@@ -8,18 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from dockyard_bench import report
+from dockyard_bench import BenchError, machine, report, runner
 from dockyard_bench.__main__ import Plan, main, write
-from dockyard_bench.runner import Sample
+from dockyard_bench.runner import TRANSPORTS, Measurement, Sample, transport_options, trivial_playbook
 from dockyard_bench.stats import (
     Target,
+    marked_span,
     parse_fanout,
     ratio,
     recap,
     summarize,
+    tasks_run,
     total_changed,
     untimed_seconds,
 )
+from dockyard_bench.targets import Inputs, issue_rows
 
 RECAP = """
 TASK [dockyard.lab.mongo : Wait until the server answers] ***********************
@@ -33,7 +36,8 @@ localhost                  : ok=1    changed=0    unreachable=0    failed=0    s
 
 
 def _row(label: str, profile: str, seconds: list[float], hosts: int = 1) -> dict[str, object]:
-    samples = [{"seconds": s, "load_before": 1.0, "load_after": 2.5} for s in seconds]
+    samples = [{"seconds": s, "wall": 40 * s + 3, "untimed": 3.0, "load_before": 1.0, "load_after": 2.5,
+                "tasks": 50, "cpu": 12.0} for s in seconds]
     return {"key": label, "label": label, "hosts": hosts, "profile": profile, "samples": samples}
 
 
@@ -61,11 +65,21 @@ def test_target_verdict(measured: float | None, verdict: str) -> None:
     assert Target("warm", 15.0, "s", measured).verdict == verdict
 
 
+def test_a_broken_target_fails_whatever_its_figure() -> None:
+    assert Target("warm", 10.0, "s", 4.0, broken="changed=2 in 1 of 3 run(s)").verdict == "FAIL"
+
+
+def test_a_figure_without_a_limit_is_measured() -> None:
+    assert Target("per task", None, "s", None, figure="SSH 0.250 s").verdict == "measured"
+    assert Target("per task", None, "s", None).verdict == "not measured"
+
+
 def test_recap_reads_every_host_and_counts_changes() -> None:
     hosts = recap(RECAP)
     assert hosts["dockyard-bench-1"] == {"ok": 60, "changed": 0, "unreachable": 0, "failed": 0}
     assert hosts["dockyard-bench-2"]["changed"] == 2
     assert total_changed(hosts) == 2
+    assert tasks_run(hosts) == 122
 
 
 def test_recap_reads_only_the_last_recap() -> None:
@@ -81,6 +95,10 @@ def test_untimed_span_between_marks() -> None:
     text = "msg: BENCH_MARK untimed_start 1700000000.25\n...\nmsg: BENCH_MARK untimed_end 1700000021.75\n"
     assert untimed_seconds(text) == pytest.approx(21.5)
     assert untimed_seconds("msg: BENCH_MARK untimed_start 1700000000.25\n") == 0.0
+    both = text + "msg: BENCH_MARK tasks_start 1700000030.5\nmsg: BENCH_MARK tasks_end 1700000040.5\n"
+    assert marked_span(both, "tasks") == pytest.approx(10.0)
+    assert untimed_seconds(both) == pytest.approx(21.5)
+    assert marked_span(text, "tasks") is None
 
 
 @pytest.mark.parametrize(("text", "counts"), [("1,3,6", [1, 3, 6]), ("6, 1,3,3", [1, 3, 6]), ("1", [1])])
@@ -100,27 +118,116 @@ def test_fanout_without_one_host_is_refused(capsys: pytest.CaptureFixture[str]) 
     assert "must include 1" in capsys.readouterr().err
 
 
+def test_trivial_playbook_marks_its_tasks_after_opening_the_connection() -> None:
+    text = trivial_playbook(3)
+    assert text.count("ansible.builtin.ping:") == 4
+    assert "  become: true" in text and "  gather_facts: false" in text
+    opened, start, end = (text.index(x) for x in ("Open the connection", "tasks_start", "tasks_end"))
+    assert opened < start < text.index("Ping 1") < text.index("Ping 3") < end
+    assert 'msg: "BENCH_MARK tasks_start {{ now(utc=true).timestamp() }}"' in text
+    with pytest.raises(ValueError):
+        trivial_playbook(0)
+
+
+def test_transports_override_the_connection_or_the_strategy(monkeypatch: pytest.MonkeyPatch) -> None:
+    args, env = transport_options("docker_api", "/tmp/cp")
+    assert args == ["-e", "ansible_connection=community.docker.docker_api"]
+    assert env == {"ANSIBLE_SSH_CONTROL_PATH_DIR": "/tmp/cp"}
+    assert transport_options("docker_cli", "/x")[0] == ["-e", "ansible_connection=community.docker.docker"]
+    assert transport_options("ssh", "/x") == ([], {"ANSIBLE_SSH_CONTROL_PATH_DIR": "/x"})
+    monkeypatch.setattr(runner, "mitogen_strategies", lambda: "/m/plugins/strategy")
+    args, env = transport_options("mitogen", "/x")
+    assert args == [] and env["ANSIBLE_STRATEGY"] == "mitogen_linear"
+    assert env["ANSIBLE_STRATEGY_PLUGINS"] == "/m/plugins/strategy"
+    monkeypatch.setattr(runner, "mitogen_strategies", lambda: None)
+    with pytest.raises(BenchError, match=r"requirements-fast\.txt"):
+        transport_options("mitogen", "/x")
+    with pytest.raises(ValueError):
+        transport_options("telnet", "/x")
+
+
+def test_busy_seconds_leave_out_idle_and_iowait() -> None:
+    fields = ["cpu", "100", "10", "50", "1000", "40", "5", "5", "30", "0", "0"]
+    assert machine.busy_seconds(fields, 100) == pytest.approx(2.0)
+    assert machine.busy_seconds(["intr", "1"], 100) == 0.0
+    assert machine.cpu_busy() > 0
+
+
+def _sample(seconds: float, changed: int = 0, tasks: int = 50, cpu: float = 0.0) -> Sample:
+    return Sample(seconds, seconds + 20, 20.0, changed, 1.0, 2.0, "2026-01-01T00:00:00Z", "x.log", tasks, cpu)
+
+
+def _measured(m: Measurement, *samples: Sample) -> Measurement:
+    m.samples.extend(samples)
+    return m
+
+
+def _inputs(warm_ssh: list[Sample], cold: float = 130.0, floor: float = 100.0) -> Inputs:
+    per_task = {t: _measured(Measurement(t, "(1) per task", 1, t), _sample(v))
+                for t, v in {"docker_api": 0.9, "docker_cli": 0.7, "ssh": 0.25, "mitogen": 0.05}.items()}
+    one = _measured(Measurement("w1", "(2)", 1, "ssh"), *warm_ssh)
+    return Inputs(per_task=per_task,
+                  warm={"ssh": one, "mitogen": _measured(Measurement("wm", "(3)", 1, "mitogen"), _sample(5.0))},
+                  fanout={1: one, 6: _measured(Measurement("w6", "(5)", 6, "ssh"), _sample(30.0, cpu=60.0))},
+                  cold=_measured(Measurement("c", "(4)", 1, "ssh"), _sample(cold, changed=40, tasks=90, cpu=150.0)),
+                  floor=_measured(Measurement("f", "(4)", 1, "floor"), _sample(floor, cpu=50.0)), cores=2)
+
+
+def test_issue_rows_pass_and_fail_with_their_measured_reasons() -> None:
+    per_task, warm, mitogen, cold, fanout = issue_rows(_inputs([_sample(12.0, tasks=40, cpu=12.0)] * 3))
+    assert per_task.verdict == "measured"
+    assert per_task.figure == "Docker API 0.900 s, Docker CLI 0.700 s, SSH 0.250 s, Mitogen 0.050 s"
+    assert (warm.measured, warm.verdict) == (12.0, "FAIL")
+    assert "over by 2.0 s" in warm.reason
+    assert "40 tasks ran (PLAY RECAP ok=); at 0.250 s per task over SSH (1) that is ≤ 10.0 s" in warm.reason
+    assert "1.00 cores" in warm.reason and "changed=0 in every run" in warm.reason
+    assert (mitogen.measured, mitogen.verdict) == (5.0, "pass")
+    assert cold.measured == pytest.approx(1.3) and cold.verdict == "pass"
+    assert "+30.0 s, 1.5x allows +50.0 s" in cold.reason and "40 of them changed" in cold.reason
+    assert "busy 150 CPU-s during the converge, 50 during the floor" in cold.reason
+    assert fanout.measured == pytest.approx(2.5) and fanout.verdict == "pass"
+    # 60 CPU-seconds of work on 2 cores cannot take under 30 s: 2.5x the 12 s of one host.
+    assert "≥ 30.0 s = 2.50x one host" in fanout.reason
+
+
+def test_a_warm_rerun_that_changes_fails_its_target() -> None:
+    warm = issue_rows(_inputs([_sample(5.0), _sample(6.0, changed=3), _sample(7.0)]))[1]
+    assert warm.verdict == "FAIL" and warm.broken == "changed=3 in 1 of 3 run(s)"
+
+
+def test_issue_rows_not_measured() -> None:
+    inputs = _inputs([_sample(5.0)])
+    inputs.floor.samples.clear()
+    inputs.per_task["docker_cli"].samples.clear()
+    inputs = Inputs(per_task=inputs.per_task, warm=inputs.warm, fanout={1: inputs.fanout[1]}, cold=inputs.cold,
+                    floor=inputs.floor, cores=2)
+    per_task, _, _, cold, fanout = issue_rows(inputs)
+    assert "not measured: Docker CLI" in per_task.reason
+    assert cold.verdict == "not measured"
+    assert fanout.verdict == "not measured" and fanout.reason == "--fanout has no 6"
+
+
 def test_markdown_tables() -> None:
-    rows = [_row("(1) cold converge", "tuned", [120.0, 110.0, 130.0]), _row("(3) shell floor", "floor", [55.0])]
-    settings = [_row("(2) warm", "default", [80.0, 90.0]), _row("(2) warm", "tuned", [60.0])]
-    targets = [Target("warm under 15 s", 15.0, "s", 60.0), Target("cold within 1.3x", 1.3, "x", 2.18),
-               Target("6 hosts within 2x", 2.0, "x", None)]
-    text = report.render(machine={"cpu": "Test CPU", "cores": "2"}, rows=rows, settings_rows=settings,
-                         targets=targets, ratios=[("cold / floor", 120.0 / 55.0)], notes=["a note"],
-                         command="make bench")
+    rows = [_row("(4) cold converge", "ssh", [120.0, 110.0, 130.0]), _row("(4) shell floor", "floor", [55.0])]
+    per_task = [_row("(1) per task", "ssh", [0.25, 0.3]), _row("(1) per task", "mitogen", [0.05])]
+    targets = [Target("warm ≤ 10 s", 10.0, "s", 60.0, reason="over by 50.0 s"),
+               Target("cold within 1.5x", 1.5, "x", 2.18), Target("6 hosts within 2.5x", 2.5, "x", None),
+               Target("per task", None, "s", None, "table below", figure="SSH 0.250 s")]
+    text = report.render(machine={"cpu": "Test CPU", "cores": "2"}, rows=rows, per_task_rows=per_task,
+                         transport_names=TRANSPORTS, per_task_tasks=40, targets=targets,
+                         ratios=[("cold / floor", 120.0 / 55.0)], notes=["a note"], command="make bench")
     lines = text.splitlines()
-    assert "| (1) cold converge | 1 | tuned | 120.0 s | 110.0 s | 130.0 s | 3 | 1.0→2.5, 1.0→2.5, 1.0→2.5 |" in lines
-    assert "| warm under 15 s | 60.0 s | 15.0 s | FAIL |" in lines
-    assert "| cold within 1.3x | 2.18x | 1.30x | FAIL |" in lines
-    assert "| 6 hosts within 2x | — | 2.00x | not measured |" in lines
+    assert ("| (4) cold converge | 1 | ssh | 120.0 s | 110.0 s | 130.0 s | 3 | 50 | 12 "
+            "| 1.0→2.5, 1.0→2.5, 1.0→2.5 |") in lines
+    assert "| warm ≤ 10 s | 60.0 s | 10.0 s | FAIL | over by 50.0 s |" in lines
+    assert "| cold within 1.5x | 2.18x | 1.50x | FAIL | — |" in lines
+    assert "| 6 hosts within 2.5x | — | 2.50x | not measured | — |" in lines
+    assert "| per task | SSH 0.250 s | — | measured | table below |" in lines
+    assert ("| SSH, ControlPersist + pipelining (stock Ansible) | 0.275 s | 0.250 s | 0.300 s | 2 | 11.0 s | 14.0 s "
+            "| 1.0→2.5, 1.0→2.5 |") in lines
     assert "| cold / floor | 2.18x |" in lines
-    assert "| tuned | 60.0 s | 60.0 s | 60.0 s | 1 | -29 % |" in lines
     assert "- cpu: Test CPU" in lines
     assert "- a note" in lines
-
-
-def _sample(seconds: float, changed: int = 0) -> Sample:
-    return Sample(seconds, seconds + 20, 20.0, changed, 1.0, 2.0, "2026-01-01T00:00:00Z", "x.log")
 
 
 def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) -> None:
@@ -132,14 +239,20 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     plan.setup.samples.append(_sample(600.0))
     plan.warm[1].samples.append(_sample(10.0))
     plan.warm[6].samples.append(_sample(25.0, changed=1))
-    plan.settings["default"].samples.append(_sample(20.0))
+    plan.warm_mitogen.samples.append(_sample(7.0))
+    plan.per_task["ssh"].samples.append(_sample(0.25))
     info = {"cpu": "Test CPU", "cores": "2", "date": "2026-01-01T00:00:00Z", "load before": "1.0"}
     assert write(args, plan, info) is False
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
-    assert "| (2) warm re-run of the whole site, 1 host, under 15 s | 10.0 s | 15.0 s | pass |" in text
-    assert "| (1) cold converge within 1.3x of (3) the shell floor | 1.30x | 1.30x | pass |" in text
-    assert "| (4) warm re-run on 6 hosts within 2x of 1 host | 2.50x | 2.00x | FAIL |" in text
-    assert "BUG: a warm re-run (6 host(s), tuned) reported changed=1" in text
+    assert "| (2) warm re-run of the whole site, 1 host, stock Ansible over SSH: ≤ 10 s, changed=0 | 10.0 s " in text
+    assert "| (3) the same with Mitogen: ≤ 6 s, changed=0 | 7.0 s | 6.0 s | FAIL | over by 1.0 s" in text
+    assert "| (4) cold converge of the whole site within 1.5x the shell floor (bench/floor.sh) | 1.30x | 1.50x | pass" \
+        in text
+    assert "| (5) warm re-run on 6 hosts within 2.5x one host (SSH) | 2.50x | 2.50x | pass" in text
+    assert "not measured: Docker API, Docker CLI, Mitogen" in text
+    assert "BUG: a warm re-run (6 host(s), ssh) reported changed=1" in text
     raw = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    assert raw["ratios"]["(1) cold converge / (3) shell floor"] == pytest.approx(1.3)
+    assert raw["ratios"]["(4) cold converge / shell floor"] == pytest.approx(1.3)
+    assert [t["verdict"] for t in raw["targets"]] == ["measured", "pass", "FAIL", "pass", "pass"]
     assert (tmp_path / "bench.png").stat().st_size > 0
+    assert main(["--replot", "--out", str(tmp_path)]) == 0

@@ -11,11 +11,21 @@ import time
 from pathlib import Path
 
 from dockyard_bench import BenchError, machine, report
-from dockyard_bench.runner import PROFILES, REPO, Measurement, Runner, Sample, host_names
-from dockyard_bench.stats import Target, parse_fanout, ratio, summarize
+from dockyard_bench.runner import (
+    PER_TASK_TASKS,
+    REPO,
+    TRANSPORTS,
+    Measurement,
+    Runner,
+    Sample,
+    host_names,
+    mitogen_strategies,
+)
+from dockyard_bench.stats import parse_fanout, ratio, summarize
+from dockyard_bench.targets import FANOUT_HOSTS, Inputs, issue_rows
 
-HEADLINE = "tuned"  # the settings the headline figures use (see docs/bench/README.md)
-SETTINGS_COMPARED = ["default", "pipelining", "facts_min"]
+HEADLINE = "ssh"  # stock Ansible over SSH: the cold converge, the floor's pair and the fan-out
+ACCELERATED = "mitogen"
 
 
 def _say(msg: str) -> None:
@@ -24,9 +34,10 @@ def _say(msg: str) -> None:
 
 def _record(m: Measurement, sample: Sample) -> None:
     m.samples.append(sample)
-    _say(f"    {m.label} [{m.hosts} host(s), {m.profile}] #{len(m.samples)}: {sample.seconds:.1f} s "
+    unit = " per task" if m.key.startswith("per_task") else ""
+    _say(f"    {m.label} [{m.hosts} host(s), {m.profile}] #{len(m.samples)}: {sample.seconds:.3g} s{unit} "
          f"(wall {sample.wall:.1f} s, untimed {sample.untimed:.1f} s, changed={sample.changed}, "
-         f"load {sample.load_before:.1f}->{sample.load_after:.1f})")
+         f"tasks={sample.tasks}, CPU {sample.cpu:.0f} s, load {sample.load_before:.1f}->{sample.load_after:.1f})")
 
 
 def _rows(ms: list[Measurement]) -> list[dict[str, object]]:
@@ -39,24 +50,52 @@ class Plan:
 
     cold: Measurement
     floor: Measurement
-    warm: dict[int, Measurement]
+    warm: dict[int, Measurement]  # stock Ansible over SSH, by host count
+    warm_mitogen: Measurement
     cold_fan: dict[int, Measurement]
     setup: Measurement
-    settings: dict[str, Measurement]
+    per_task: dict[str, Measurement]  # by transport
 
     @classmethod
     def make(cls, fanout: list[int], cold_fanout: bool) -> Plan:
         return cls(
-            cold=Measurement("cold", "(1) cold converge", 1, HEADLINE),
-            floor=Measurement("floor", "(3) shell floor", 1, "bench/floor.sh"),
-            warm={n: Measurement(f"warm_{n}", "(2) warm re-run" if n == 1 else "(4) fan-out, warm re-run", n,
+            cold=Measurement("cold", "(4) cold converge", 1, HEADLINE),
+            floor=Measurement("floor", "(4) shell floor", 1, "bench/floor.sh"),
+            warm={n: Measurement(f"warm_{n}", "(2) warm re-run" if n == 1 else "(5) fan-out, warm re-run", n,
                                  HEADLINE) for n in fanout},
-            cold_fan={n: Measurement(f"cold_{n}", "(4) fan-out, cold converge", n, HEADLINE)
+            warm_mitogen=Measurement(f"warm_1_{ACCELERATED}", "(3) warm re-run", 1, ACCELERATED),
+            cold_fan={n: Measurement(f"cold_{n}", "fan-out, cold converge", n, HEADLINE)
                       for n in fanout if cold_fanout and n > 1},
             setup=Measurement(f"cold_{fanout[-1]}_setup", "fan-out setup: cold converge, all hosts at once",
                               fanout[-1], HEADLINE),
-            settings={p: Measurement(f"warm_1_{p}", "(2) warm re-run", 1, p) for p in SETTINGS_COMPARED},
+            per_task={t: Measurement(f"per_task_{t}", "(1) per task", 1, t) for t in TRANSPORTS},
         )
+
+    def site_runs(self) -> list[Measurement]:
+        setup = [self.setup] if self.setup.hosts > 1 else []
+        return [self.cold, self.floor, self.warm[1], self.warm_mitogen,
+                *(m for n, m in self.warm.items() if n > 1), *self.cold_fan.values(), *setup]
+
+
+def _ratios(plan: Plan) -> list[tuple[str, float]]:
+    one = summarize(plan.warm[1].seconds()) if plan.warm[1].samples else None
+    cold = summarize(plan.cold.seconds()) if plan.cold.samples else None
+    out = []
+    if cold and plan.floor.samples:
+        out.append(("(4) cold converge / shell floor", ratio(cold, summarize(plan.floor.seconds()))))
+    if one:
+        out += [(f"(5) warm, {n} hosts / 1 host", ratio(summarize(m.seconds()), one))
+                for n, m in plan.warm.items() if n > 1 and m.samples]
+        if plan.warm_mitogen.samples:
+            out.append(("(3) / (2) warm re-run, Mitogen / stock SSH", ratio(summarize(plan.warm_mitogen.seconds()),
+                                                                             one)))
+    if cold:
+        out += [(f"cold, {n} hosts / 1 host", ratio(summarize(m.seconds()), cold))
+                for n, m in plan.cold_fan.items() if m.samples]
+        if plan.setup.samples and plan.setup.hosts > 1:
+            out.append((f"fan-out setup: cold, {plan.setup.hosts} hosts at once (n=1) / (4) cold, 1 host",
+                        ratio(summarize(plan.setup.seconds()), cold)))
+    return out
 
 
 def write(args: argparse.Namespace, plan: Plan, info: dict[str, str], partial: str = "") -> bool:
@@ -65,61 +104,45 @@ def write(args: argparse.Namespace, plan: Plan, info: dict[str, str], partial: s
     Returns False when a warm re-run reported changes (a bug of the roles or of the bench).
     """
     notes = [f"PARTIAL: {partial}"] if partial else []
-    warm, cold_fan, setup = plan.warm, plan.cold_fan, plan.setup
-    changed = [(m.hosts, m.profile, s.changed) for m in [*warm.values(), *plan.settings.values()]
-               for s in m.samples if s.changed]
+    warm_runs = [*plan.warm.values(), plan.warm_mitogen]
+    changed = [(m.hosts, m.profile, s.changed) for m in warm_runs for s in m.samples if s.changed]
     notes += [f"BUG: a warm re-run ({h} host(s), {p}) reported changed={n}" for h, p, n in changed]
-    if not changed and any(m.samples for m in warm.values()):
+    if not changed and any(m.samples for m in warm_runs):
         notes.append("Every warm re-run reported changed=0 in its PLAY RECAP.")
-    one = summarize(warm[1].seconds()) if warm[1].samples else None
-    six = summarize(warm[6].seconds()) if 6 in warm and warm[6].samples else None
-    cold_s = summarize(plan.cold.seconds()) if plan.cold.samples else None
-    floor_s = summarize(plan.floor.seconds()) if plan.floor.samples else None
-    cold_floor = ratio(cold_s, floor_s) if cold_s and floor_s else None
-    ratios = [("(1) cold converge / (3) shell floor", cold_floor)] if cold_floor else []
-    if one:
-        ratios += [(f"(4) warm, {n} hosts / 1 host", ratio(summarize(m.seconds()), one))
-                   for n, m in warm.items() if n > 1 and m.samples]
-    if cold_s:
-        ratios += [(f"(4) cold, {n} hosts / 1 host", ratio(summarize(m.seconds()), cold_s))
-                   for n, m in cold_fan.items() if m.samples]
-        if setup.samples and setup.hosts > 1:
-            ratios.append((f"fan-out setup: cold, {setup.hosts} hosts at once (n=1) / (1) cold, 1 host",
-                           ratio(summarize(setup.seconds()), cold_s)))
-    targets = [
-        Target("(2) warm re-run of the whole site, 1 host, under 15 s", 15.0, "s", one.median if one else None),
-        Target("(1) cold converge within 1.3x of (3) the shell floor", 1.3, "x", cold_floor),
-        Target("(4) warm re-run on 6 hosts within 2x of 1 host", 2.0, "x", ratio(six, one) if six and one else None),
-    ]
-    measured = [plan.cold, plan.floor, *warm.values(), *cold_fan.values(), *([setup] if setup.hosts > 1 else [])]
-    rows = _rows(measured)
-    settings_rows = _rows(list(plan.settings.values()))
-    if settings_rows and warm[1].samples:
-        settings_rows.append({**dataclasses.asdict(warm[1]), "profile": HEADLINE})
+    targets = issue_rows(Inputs(per_task=plan.per_task, warm={HEADLINE: plan.warm[1], ACCELERATED: plan.warm_mitogen},
+                                fanout=plan.warm, cold=plan.cold, floor=plan.floor,
+                                cores=int(info["cores"]) if info.get("cores", "").isdigit() else 0))
+    rows = _rows(plan.site_runs())
+    per_task_rows = _rows(list(plan.per_task.values()))
+    ratios = _ratios(plan)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     command = "make bench" + (" BENCH_ARGS=--quick" if args.quick else "")
-    text = report.render(machine=info, rows=rows, settings_rows=settings_rows, targets=targets, ratios=ratios,
-                         notes=notes, command=f"{command} (python -m {' '.join(['dockyard_bench', *args.argv])})")
+    text = report.render(machine=info, rows=rows, per_task_rows=per_task_rows, transport_names=TRANSPORTS,
+                         per_task_tasks=PER_TASK_TASKS, targets=targets, ratios=ratios, notes=notes,
+                         command=f"{command} (python -m {' '.join(['dockyard_bench', *args.argv])})")
     (out / "results.md").write_text(text, encoding="utf-8")
     (out / "results.json").write_text(json.dumps({
         "machine": info, "options": {"repeats": args.repeats, "fanout": args.fanout, "quick": args.quick,
                                      "cold_fanout": args.cold_fanout, "distro": args.distro},
-        "profiles": PROFILES, "headline_profile": HEADLINE, "measurements": rows, "settings": settings_rows,
+        "transports": TRANSPORTS, "per_task_tasks": PER_TASK_TASKS, "measurements": rows, "per_task": per_task_rows,
         "targets": [dataclasses.asdict(t) | {"verdict": t.verdict} for t in targets],
         "ratios": dict(ratios), "notes": notes,
     }, indent=2) + "\n", encoding="utf-8")
-    if rows:
-        report.chart(rows, settings_rows, str(out / "bench.png"),
-                     f"dockyard make bench, {info['date']}, {info['cpu']} x{info['cores']}, "
-                     f"load {info['load before']} -> {info.get('load after', '?')}")
+    if rows or per_task_rows:
+        report.chart(rows, per_task_rows, str(out / "bench.png"), _title(info))
     return not changed
+
+
+def _title(info: dict[str, str]) -> str:
+    return (f"dockyard make bench, {info['date']}, {info['cpu']} x{info['cores']}, "
+            f"load {info['load before']} -> {info.get('load after', '?')}")
 
 
 def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str, str]) -> None:
     fanout: list[int] = args.fanout
     host1 = host_names(1)[0]
-    _say(f"==> (1) cold converge and (3) shell floor, interleaved, {args.repeats} pair(s)")
+    _say(f"==> (4) cold converge and shell floor, interleaved, {args.repeats} pair(s)")
     for i in range(args.repeats):
         runner.fresh_hosts(1)
         _record(plan.cold, runner.ansible(f"cold-{i + 1}", HEADLINE))
@@ -130,7 +153,7 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         _record(plan.floor, runner.floor(host1))
         write(args, plan, info, partial=f"after {i + 1} of {args.repeats} cold/floor pairs")
     for i in range(args.repeats if plan.cold_fan else 0):
-        _say(f"==> (4) cold fan-out, round {i + 1}")
+        _say(f"==> cold fan-out, round {i + 1}")
         for n, m in plan.cold_fan.items():
             runner.fresh_hosts(n)
             _record(m, runner.ansible(f"cold-{n}hosts-{i + 1}", HEADLINE))
@@ -146,14 +169,19 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         runner.ansible(f"setup-{fanout[-1]}hosts-again", HEADLINE)
     rounds = args.repeats
     for i in range(rounds):
-        # The 1-host runs first, every settings profile in turn, starting one further each
-        # round: a load left over from the previous run does not always fall on the same one.
-        ones = [(HEADLINE, plan.warm[1]), *([] if args.no_settings else plan.settings.items())]
+        # The 1-host runs first (the warm re-runs, then the per-task runs of each transport),
+        # starting one further each round: a load left over from the previous run does not
+        # always fall on the same one.
+        ones: list[tuple[str, Measurement]] = [("warm", plan.warm[1]), ("warm", plan.warm_mitogen),
+                                               *(("per-task", m) for m in plan.per_task.values())]
         ones = ones[i % len(ones):] + ones[:i % len(ones)]
-        _say(f"==> round {i + 1} of {rounds}: warm re-runs on 1 host ({', '.join(p for p, _ in ones)}), "
-             f"then on {', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s)")
-        for p, m in ones:
-            _record(m, runner.ansible(f"warm-1host-{p}-{i + 1}", p, limit=[host1]))
+        _say(f"==> round {i + 1} of {rounds}: on 1 host {', '.join(f'{k} {m.profile}' for k, m in ones)}, "
+             f"then warm re-runs on {', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s)")
+        for kind, m in ones:
+            if kind == "warm":
+                _record(m, runner.ansible(f"warm-1host-{m.profile}-{i + 1}", m.profile, limit=[host1]))
+            else:
+                _record(m, runner.per_task(f"per-task-{m.profile}-{i + 1}", m.profile, host1))
         for n, m in plan.warm.items():
             if n > 1:
                 _record(m, runner.ansible(f"warm-{n}hosts-{i + 1}", HEADLINE, limit=host_names(n)))
@@ -187,10 +215,11 @@ def run(args: argparse.Namespace) -> int:
             runner.down()
         except BenchError as err:
             _say(f"bench: could not remove the bench hosts ({err}); run `make bench-down`")
+        runner.cleanup()
     info["load after"] = str(machine.load())
     info["bench wall time"] = f"{(time.monotonic() - started) / 60:.1f} min"
     if failed:
-        if plan.cold.samples:
+        if any(m.samples for m in [*plan.site_runs(), *plan.per_task.values()]):
             write(args, plan, info, partial=f"the bench failed: {failed.splitlines()[0]}")
         return 2
     clean = write(args, plan, info)
@@ -205,21 +234,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fanout", default="1,3,6", help="host counts of the fan-out (default 1,3,6)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "bench")
     parser.add_argument("--distro", default="debian12", help="the bench hosts' distro (floor.sh: Debian family)")
-    parser.add_argument("--quick", action="store_true", help="1 repeat, fan-out 1,3: to try the bench")
+    parser.add_argument("--quick", action="store_true", help="1 repeat, fan-out 1,6: to try the bench")
     parser.add_argument("--cold-fanout", action="store_true", help="also time cold converges at each fan-out")
-    parser.add_argument("--no-settings", action="store_true", help="skip the Ansible settings comparison")
     parser.add_argument("--replot", action="store_true", help="only redraw bench.png from results.json in --out")
     args = parser.parse_args(argv)
     if args.replot:
         raw = json.loads((args.out / "results.json").read_text(encoding="utf-8"))
-        info = raw["machine"]
-        report.chart(raw["measurements"], raw["settings"], str(args.out / "bench.png"),
-                     f"dockyard make bench, {info['date']}, {info['cpu']} x{info['cores']}, "
-                     f"load {info['load before']} -> {info.get('load after', '?')}")
+        report.chart(raw["measurements"], raw.get("per_task", []), str(args.out / "bench.png"), _title(raw["machine"]))
         return 0
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if args.quick:
-        args.repeats, args.fanout = 1, "1,3"
+        args.repeats, args.fanout = 1, f"1,{FANOUT_HOSTS}"
     try:
         args.fanout = parse_fanout(args.fanout)
     except ValueError as err:
@@ -228,6 +253,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--fanout must include 1 (the other counts are compared with it)")
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if mitogen_strategies() is None:
+        parser.error("Mitogen for Ansible is not installed (the (3) and (1) Mitogen rows need it): "
+                     "pip install -r requirements-fast.txt, or `make bench`, which installs it")
     return run(args)
 
 

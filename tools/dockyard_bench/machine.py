@@ -33,6 +33,23 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+def cpu_busy(stat: str = "/proc/stat") -> float:
+    """CPU-seconds this machine has been busy since boot, every core and process (not idle, not iowait)."""
+    try:
+        fields = Path(stat).read_text(encoding="utf-8").splitlines()[0].split()
+    except (OSError, IndexError):
+        return 0.0
+    return busy_seconds(fields, os.sysconf("SC_CLK_TCK"))
+
+
+def busy_seconds(fields: list[str], ticks_per_second: int) -> float:
+    """Busy seconds from the `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal ..."""
+    if not fields or fields[0] != "cpu":
+        return 0.0
+    ticks = [int(x) for x in fields[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / ticks_per_second
+
+
 def now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
