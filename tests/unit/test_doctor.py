@@ -249,6 +249,25 @@ def test_swarm() -> None:
     assert d.swarm_checks("worker", _swarm(LocalNodeState="active"), [], [])[1]["status"] == d.FAIL
 
 
+def test_swarm_global_service_missing_on_a_node() -> None:
+    # Measured on the lab: the proxy's host port taken on lab-1, `docker service ls` said 2/2.
+    manager = _swarm(LocalNodeState="active", ControlAvailable=True)
+    nodes = [{"Hostname": h, "Status": "Ready", "ManagerStatus": "Leader" if h == "m1" else "",
+              "Availability": "Active"} for h in ("m1", "w1", "w2")]
+    services = [{"Name": "friendlyhello_proxy", "Mode": "global", "Replicas": "2/2"},
+                {"Name": "friendlyhello_web", "Mode": "replicated", "Replicas": "3/3"}]
+    result = d.swarm_checks("manager", manager, nodes, services)[-1]
+    assert result["status"] == d.WARN
+    assert "friendlyhello_proxy on 2 of 3 nodes" in result["message"] and "docker service ps" in result["fix"]
+    nodes[2]["Availability"] = "Drain"
+    assert d.swarm_checks("manager", manager, nodes, services)[-1]["status"] == d.OK
+    services[1]["Replicas"] = "2/3"
+    nodes[2]["Availability"] = "Active"
+    failed = d.swarm_checks("manager", manager, nodes, services)[-1]
+    assert failed["status"] == d.FAIL
+    assert "friendlyhello_web 2/3, friendlyhello_proxy on 2 of 3 nodes" in failed["message"]
+
+
 def test_worst() -> None:
     assert d.worst([]) == d.OK
     assert d.worst([d.check("a", d.SKIP, ""), d.check("b", d.OK, "")]) == d.OK
