@@ -84,8 +84,8 @@ def _certificate(
     return certificate.public_bytes(serialization.Encoding.PEM).decode()
 
 
-@pytest.fixture(scope="module")
-def pki() -> Pki:
+def make_pki() -> Pki:
+    """A CA, a leaf and a client certificate it signed, an expired CA, and keys (the `pki` fixture)."""
     ca_key, leaf_key, expired_key, client_key, other_key = (_key() for _ in range(5))
     return Pki(
         ca=_certificate("lab-root-ca", ca_key, ca=True),
@@ -97,6 +97,11 @@ def pki() -> Pki:
         other_key=_key_pem(other_key),
         encrypted_key=_key_pem(client_key, b"secret"),
     )
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    return make_pki()
 
 
 def _secret_lines(pki: Pki) -> list[str]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
 
 EPHEMERAL = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"])
 SCENARIO = Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
@@ -50,15 +51,35 @@ def key(name: str) -> str:
     return (PKI / f"{name}.key").read_text()
 
 
-def run_role(host: Any, entries: list[dict[str, Any]], *args: str) -> tuple[int, str]:
-    """Run apply.yml with this ca_certificates_list against the instance; return (exit code, output)."""
+def run_role(
+    host: Any, entries: list[dict[str, Any]], *args: str, role_vars: dict[str, Any] | None = None
+) -> tuple[int, str]:
+    """Run apply.yml with this ca_certificates_list (and role_vars) against the instance; return (exit code,
+    output). Results are printed as JSON, one line each, so failure_messages() can read them back."""
     fd, extra = tempfile.mkstemp(prefix="extra-vars-", suffix=".json", dir=EPHEMERAL)
     with os.fdopen(fd, "w") as f:
-        json.dump({"ca_certificates_list": entries}, f)
-    env = dict(os.environ, ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_STDOUT_CALLBACK="default")
+        json.dump({**(role_vars or {}), "ca_certificates_list": entries}, f)
+    env = dict(
+        os.environ,
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_FORCE_COLOR="0",
+        ANSIBLE_STDOUT_CALLBACK="default",
+        ANSIBLE_CALLBACK_RESULT_FORMAT="json",
+    )
     cmd = [ANSIBLE_PLAYBOOK, "-i", INVENTORY, "-l", host.backend.host, str(SCENARIO / "apply.yml"), "-e", f"@{extra}"]
     proc = subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=600, check=False)
     return proc.returncode, proc.stdout + proc.stderr
+
+
+def failure_messages(output: str) -> list[str]:
+    """The `msg` of every failed task in the output (one JSON result per line)."""
+    return [json.loads(line)["msg"] for line in re.findall(r"^fatal: \[[^]]+\]: FAILED! => (\{.*\})$", output, re.M)]
+
+
+def not_after(name: str) -> str:
+    """A certificate's expiry as the role prints it (YYYYmmddHHMMSSZ), read here with cryptography."""
+    certificate = x509.load_pem_x509_certificate(pem(name).encode())
+    return certificate.not_valid_after_utc.strftime("%Y%m%d%H%M%SZ")
 
 
 def recap(output: str, host: Any) -> dict[str, int]:
@@ -163,31 +184,51 @@ BAD_INPUTS: dict[str, dict[str, Any]] = {
     "expired CA": {"name": "bad-expired", "content": "<expired-ca>"},
     "wrong checksum for url": {"name": "bad-checksum", "url": URL, "checksum": "sha256:" + "0" * 64},
     "name containing /": {"name": "lab/../../etc/evil", "content": "<spare-ca>"},
+    # Several certificates in one entry: refused, one CA per entry (README "Validation").
+    "bundle of two CAs": {"name": "bad-bundle", "content": "<lab-src-ca + spare-ca>", "docker_registries": ["b.lab"]},
+    # The server's key with the client's certificate.
+    "client key of another certificate": {
+        "name": "bad-client-key",
+        "content": "<spare-ca>",
+        "docker_registries": ["client-key.lab.test:5000"],
+        "client_cert": "<client>",
+        "client_key": "<server key>",
+    },
 }
-# What each one's message says after "ca_certificates_list entry '<name>': " (the validation
-# filters, plugins/filter/ca_certificates.py; the unit tests cover each message in full).
+# Each run's whole failure message after "ca_certificates_list entry '<name>': " (the validation
+# filters, plugins/filter/ca_certificates.py; tests/unit covers each rule's cases).
 BAD_MESSAGES: dict[str, str] = {
     "garbage PEM": "no PEM certificate (-----BEGIN CERTIFICATE-----) found",
-    "garbage inside PEM armour": "the PEM certificate does not parse as an X.509 certificate",
-    "private key in the content": "the certificate text contains a private key: give only the certificate",
-    "leaf where a CA is required": "is not a CA certificate (no basicConstraints CA:TRUE; subject ",
-    "expired CA": "expired on ",
+    "garbage inside PEM armour": "the PEM certificate does not parse as an X.509 certificate (damaged or truncated?)",
+    "private key in the content": (
+        "the certificate text contains a private key: give only the certificate, the key stays with the CA"
+    ),
+    "leaf where a CA is required": (
+        "is not a CA certificate (no basicConstraints CA:TRUE; subject CN=registry.lab.test): install the CA that "
+        "signed it, or set require_ca: false on the entry to trust this very certificate"
+    ),
+    # apply.yml leaves ca_certificates_expired at the role's default, fail.
+    "expired CA": "expired on <expired-ca not after> (ca_certificates_expired: fail)",
     "wrong checksum for url": f"checksum mismatch for {URL}: expected sha256:{'0' * 64}, got sha256:<lab-url-ca>",
-    "name containing /": "name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+    "name containing /": (
+        "name must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it becomes <name>.crt)"
+    ),
+    "bundle of two CAs": "holds 2 certificates: give one per entry",
+    "client key of another certificate": "client_key does not belong to client_cert (their public keys differ)",
 }
 
 
 def _materialise(entry: dict[str, Any]) -> dict[str, Any]:
-    content = {
+    texts = {
         "<spare-ca cert + key>": pem("spare-ca") + key("spare-ca"),
         "<leaf>": pem("leaf"),
         "<expired-ca>": pem("expired-ca"),
         "<spare-ca>": pem("spare-ca"),
+        "<lab-src-ca + spare-ca>": pem("lab-src-ca") + pem("spare-ca"),
+        "<client>": pem("client"),
+        "<server key>": key("server"),
     }
-    entry = dict(entry)
-    if entry.get("content") in content:
-        entry["content"] = content[entry["content"]]
-    return entry
+    return {k: texts.get(v, v) if isinstance(v, str) else v for k, v in entry.items()}
 
 
 @pytest.fixture(scope="module")
@@ -217,12 +258,15 @@ def test_bad_input_fails_before_any_change_naming_the_entry(host, no_write_runs,
     before, results, after = no_write_runs
     rc, output = results[case]
     name = BAD_INPUTS[case]["name"]
-    message = BAD_MESSAGES[case].replace("<lab-url-ca>", hashlib.sha256(pem("lab-url-ca").encode()).hexdigest())
+    message = (
+        BAD_MESSAGES[case]
+        .replace("<lab-url-ca>", hashlib.sha256(pem("lab-url-ca").encode()).hexdigest())
+        .replace("<expired-ca not after>", not_after("expired-ca"))
+    )
     assert rc != 0, output
-    assert f"ca_certificates_list entry '{name}': {message}" in output, output
-    if case == "expired CA":
-        assert re.search(rf"entry '{name}': expired on \d{{14}}Z \(ca_certificates_expired: fail\)", output), output
-    assert key("spare-ca").splitlines()[1] not in output, "a private key was echoed"
+    assert failure_messages(output) == [f"ca_certificates_list entry '{name}': {message}"], output
+    for secret in ("spare-ca", "server"):
+        assert key(secret).splitlines()[1] not in output, f"the {secret} private key was echoed"
     assert "Add the certificates to the system trust store" not in output, output
     assert after == before
 
@@ -230,25 +274,65 @@ def test_bad_input_fails_before_any_change_naming_the_entry(host, no_write_runs,
 # --- roll-back -------------------------------------------------------------------------------
 
 
-def test_a_failed_write_is_rolled_back(host):
+@pytest.fixture
+def blocker(host):
+    """A directory where the anchor file of the entry `blocker` must go, removed afterwards."""
+    assert host.run(f"mkdir {ANCHORS}/blocker.crt").rc == 0
+    yield
+    host.run(f"rmdir {ANCHORS}/blocker.crt")
+
+
+def test_a_failed_write_is_rolled_back(host, blocker):
     """A directory where the third anchor file must go makes the write fail: the new anchor
     goes, the replaced one comes back, and the store is as it was."""
-    assert host.run(f"mkdir {ANCHORS}/blocker.crt").rc == 0
-    try:
-        before = snapshot(host)
-        entries = [
-            {"name": "spare-ca", "content": pem("spare-ca")},  # new
-            {"name": "lab-src-ca", "content": pem("spare-ca")},  # replaced
-            {"name": "blocker", "content": pem("spare-ca")},  # fails
-        ]
-        rc, output = run_role(host, entries)
-        assert rc != 0, output
-        assert "rolled back" in output, output
-        assert "entry 'blocker'" in output, output
-        assert snapshot(host) == before
-        assert curl(host).rc == 0
-    finally:
-        host.run(f"rmdir {ANCHORS}/blocker.crt")
+    before = snapshot(host)
+    entries = [
+        {"name": "spare-ca", "content": pem("spare-ca")},  # new
+        {"name": "lab-src-ca", "content": pem("spare-ca")},  # replaced
+        {"name": "blocker", "content": pem("spare-ca")},  # fails
+    ]
+    rc, output = run_role(host, entries)
+    assert rc != 0, output
+    assert "rolled back" in output, output
+    assert "entry 'blocker'" in output, output
+    assert snapshot(host) == before
+    assert curl(host).rc == 0
+
+
+# --- an expired CA with ca_certificates_expired warn or allow ---------------------------------
+
+
+@pytest.fixture(params=["warn", "allow"])
+def expired_installed(host, request):
+    """The expired CA installed under ca_certificates_expired `warn` or `allow` (in the store and
+    a registry's certs.d). Yields (policy, entry name, registry, output). Afterwards its files go
+    and the store is rebuilt directly, not through the role (removal is tested below): one role
+    run per policy keeps the scenario short."""
+    policy = request.param
+    name, registry = f"expired-{policy}", f"expired-{policy}.lab.test"
+    request.addfinalizer(
+        lambda: host.run(f"rm -rf {ANCHORS}/{name}.crt {CERTS_D}/{registry} && update-ca-certificates --fresh")
+    )
+    entry = {"name": name, "content": pem("expired-ca"), "docker_registries": [registry]}
+    rc, output = run_role(host, [entry], role_vars={"ca_certificates_expired": policy})
+    assert rc == 0, output
+    return policy, name, registry, output
+
+
+def test_an_expired_ca_is_installed_with_warn_or_allow(host, expired_installed):
+    policy, name, registry, output = expired_installed
+    warning = (
+        f"WARNING: ca_certificates_list entry '{name}' expired on {not_after('expired-ca')}; "
+        "installing it anyway (ca_certificates_expired: warn)."
+    )
+    if policy == "warn":
+        assert f'"msg": "{warning}"' in output, output
+    else:
+        assert "expired on" not in output, output
+    anchor = host.file(f"{ANCHORS}/{name}.crt")
+    assert anchor.content_string == pem("expired-ca").strip() + "\n"
+    assert host.file(f"{CERTS_D}/{registry}/ca.crt").content_string == pem("expired-ca").strip() + "\n"
+    assert pem("expired-ca").strip() in host.file(BUNDLE).content_string
 
 
 # --- removal (last: run `molecule converge` again before another `molecule verify`) --------

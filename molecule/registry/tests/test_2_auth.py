@@ -1,11 +1,16 @@
-"""htpasswd authentication: no push without a login, pushes after it, logged-in docker users."""
+"""htpasswd authentication: no push without a login, pushes after it, logged-in docker users; a user
+dropped from registry_users can no longer log in or push while the others still can."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from conftest import ADDRESS, CONFIG_DIR, PASSWORD, PLAYBOOKS, USER, run_playbook
+import pytest
+from conftest import ADDRESS, CONFIG_DIR, PASSWORD, PLAYBOOKS, USER, run_playbook, run_role
+
+from dockyard_testing import PlayResult
 
 
 def test_push_without_login_fails(client: Any) -> None:
@@ -49,3 +54,75 @@ def test_the_password_appears_in_no_output() -> None:
     assert result.rc == 0, result.output[-3000:]
     assert result.changed() == 0, result.output[-3000:]
     assert PASSWORD not in result.output
+
+
+# --- a user dropped from registry_users loses access ----------------------------------------
+
+TEACHER = "teacher"
+TEACHER_PASSWORD = "Lab-Teacher-2c81e4"
+
+
+def _login(client: Any, user: str, password: str, config: str) -> Any:
+    return client.run(
+        "printf %%s %s | docker --config %s login -u %s --password-stdin %s", password, config, user, ADDRESS
+    )
+
+
+def _htpasswd_users(registry: Any) -> list[str]:
+    return [line.split(":", 1)[0] for line in registry.file(f"{CONFIG_DIR}/auth/htpasswd").content_string.split()]
+
+
+@pytest.fixture(scope="module")
+def teacher_removed(registry: Any, client: Any, request: pytest.FixtureRequest) -> Iterator[PlayResult]:
+    """`teacher` added next to `student` (and seen to log in and push), then the role run again with the
+    scenario's users only. Yields that second run; afterwards the scenario's users and a clean client."""
+
+    def cleanup() -> None:
+        if TEACHER in _htpasswd_users(registry):
+            run_role()
+        client.run("rm -rf /tmp/teacher /tmp/teacher-again /tmp/student-after")
+        client.run("docker rmi %s/teacher-probe:1 %s/teacher-probe:2 %s/student-probe:1", ADDRESS, ADDRESS, ADDRESS)
+
+    request.addfinalizer(cleanup)
+    both = {"registry_users": [{"name": USER, "password": PASSWORD}, {"name": TEACHER, "password": TEACHER_PASSWORD}]}
+    added = run_role(both)
+    assert added.rc == 0, added.output[-3000:]
+    assert _htpasswd_users(registry) == [USER, TEACHER]
+    login = _login(client, TEACHER, TEACHER_PASSWORD, "/tmp/teacher")
+    assert login.rc == 0, login.stderr
+    client.check_output("docker tag dockyard/redis:7 %s/teacher-probe:1", ADDRESS)
+    push = client.run("docker --config /tmp/teacher push %s/teacher-probe:1", ADDRESS)
+    assert push.rc == 0, push.stderr
+    yield run_role()
+
+
+def test_a_user_dropped_from_the_list_can_no_longer_log_in_or_push(
+    registry: Any, client: Any, teacher_removed: PlayResult
+) -> None:
+    assert teacher_removed.rc == 0, teacher_removed.output[-3000:]
+    assert teacher_removed.changed() > 0, teacher_removed.output[-3000:]
+    assert TEACHER_PASSWORD not in teacher_removed.output
+    assert _htpasswd_users(registry) == [USER]
+    # The registry itself refuses the password (HTTP 401), ...
+    status = client.check_output(
+        "curl -sS -o /dev/null -w '%%{http_code}' -u %s https://%s/v2/", f"{TEACHER}:{TEACHER_PASSWORD}", ADDRESS
+    )
+    assert status == "401"
+    # ... so does a new login, ...
+    login = _login(client, TEACHER, TEACHER_PASSWORD, "/tmp/teacher-again")
+    assert login.rc != 0
+    assert "unauthorized" in login.stderr.lower(), login.stderr  # Docker 20.10: "401 Unauthorized"
+    # ... and a push with the credentials saved before the removal.
+    client.check_output("docker tag dockyard/redis:7 %s/teacher-probe:2", ADDRESS)
+    push = client.run("docker --config /tmp/teacher push %s/teacher-probe:2", ADDRESS)
+    assert push.rc != 0, push.stdout
+    assert "unauthorized: authentication required" in push.stderr + push.stdout
+
+
+def test_the_remaining_user_still_logs_in_and_pushes(client: Any, teacher_removed: PlayResult) -> None:
+    assert teacher_removed.rc == 0, teacher_removed.output[-3000:]
+    login = _login(client, USER, PASSWORD, "/tmp/student-after")
+    assert login.rc == 0, login.stderr
+    client.check_output("docker tag dockyard/redis:7 %s/student-probe:1", ADDRESS)
+    push = client.run("docker --config /tmp/student-after push %s/student-probe:1", ADDRESS)
+    assert push.rc == 0, push.stderr
