@@ -98,9 +98,20 @@ dockerd_pids() {
 engine_state() {
   local out
   if out=$(docker info 2>&1 >/dev/null); then echo ok
-  elif [ -S "$SOCKET" ] && grep -qi 'permission denied' <<<"$out"; then echo denied
+  elif [ -S "$SOCKET" ] && grep -qi 'permission denied' <<<"$out" && ! stale_socket; then echo denied
   elif [ -n "$(dockerd_pids)" ]; then echo starting
   else echo none
+  fi
+}
+
+# A socket file left by a dockerd that stopped without removing it refuses a user outside the
+# docker group exactly as a live engine does. It is stale when no dockerd runs and root cannot
+# reach an engine through it either (systemd's docker.socket would start one for root). With
+# no sudo to ask, only a machine without systemd (no socket activation) tells it for sure.
+stale_socket() {
+  [ -z "$(dockerd_pids)" ] || return 1
+  if is_root || can_sudo; then ! as_root docker info >/dev/null 2>&1
+  else [ "$(ps -p 1 -o comm= 2>/dev/null)" != "systemd" ]
   fi
 }
 
@@ -178,6 +189,7 @@ cmd_engine() {
       "not starting a second one. See 'systemctl status docker' or its log, or stop it and re-run make."
   fi
   if [ "$state" = none ]; then
+    [ -S "$SOCKET" ] && say "no dockerd runs behind $SOCKET (a socket left by one that stopped)"
     STARTED_PID= LOG_BEFORE=0
     start_engine
     state=$(wait_for_engine "$STARTED_PID")
