@@ -159,7 +159,8 @@ start_engine() {
     die "no Docker engine answers and $(me) cannot use sudo to start one. Ask an administrator to run:" \
       "sudo $SELF engine && sudo usermod -aG docker $(me) ; then log in again and re-run make (or run make as root)."
   fi
-  command -v dockerd >/dev/null 2>&1 || apt_install docker.io
+  # dockerd lives in /usr/sbin, often outside a user's PATH: looked up as root.
+  as_root sh -c 'command -v dockerd' >/dev/null 2>&1 || apt_install docker.io
   if [ "$(ps -p 1 -o comm= 2>/dev/null)" = "systemd" ]; then
     say "starting docker.service through systemd"
     if ! as_root systemctl enable --now docker.service; then

@@ -73,7 +73,8 @@ case "$FAKE_SUDO" in
 esac
 [ "$1" = -n ] && shift
 [ "$1" = -v ] && exit 0
-export FAKE_UID=0 FAKE_USER=root FAKE_SESSION_GROUPS=root
+# sudo's secure_path has the sbin folders a user's PATH often lacks.
+export FAKE_UID=0 FAKE_USER=root FAKE_SESSION_GROUPS=root PATH="$PATH:$FAKE_SBIN"
 exec "$@"
 """,
     "sg": r"""
@@ -152,12 +153,14 @@ class Host:
     dockerd_installed: bool = True
     dockerd: str = "starts"  # starts, fails, hangs
     stale_socket: bool = False  # a socket file left by a dockerd that stopped
+    dockerd_in_sbin: bool = False  # installed where only root's PATH (and sudo's) looks
     pid1: str = "init"
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.bin, self.state, self.pkg = self.tmp / "bin", self.tmp / "state", self.tmp / "pkg"
-        for folder in (self.bin, self.state, self.pkg):
+        self.sbin = self.tmp / "sbin"
+        for folder in (self.bin, self.state, self.pkg, self.sbin):
             folder.mkdir()
         for tool in TOOLS:
             found = shutil.which(tool)
@@ -178,8 +181,9 @@ class Host:
     def prepare(self) -> dict[str, str]:
         if self.sudo == "missing":
             (self.bin / "sudo").unlink(missing_ok=True)
-        if self.dockerd_installed and not (self.bin / "dockerd").exists():
-            shutil.copy(self.pkg / "dockerd", self.bin / "dockerd")
+        folder = self.sbin if self.dockerd_in_sbin else self.bin
+        if self.dockerd_installed and not (folder / "dockerd").exists():
+            shutil.copy(self.pkg / "dockerd", folder / "dockerd")
         if self.engine_up:
             (self.state / "engine_up").touch()
         if (self.engine_up or self.stale_socket) and not self.socket.exists():
@@ -189,7 +193,8 @@ class Host:
         (self.state / "groups_db").write_text(self.db_groups)
         (self.state / "calls").touch()
         return {
-            "PATH": str(self.bin),
+            "PATH": f"{self.bin}:{self.sbin}" if self.uid == 0 else str(self.bin),
+            "FAKE_SBIN": str(self.sbin),
             "HOME": str(self.tmp),
             "FAKE_STATE": str(self.state),
             "FAKE_PYTHON": sys.executable,
@@ -333,6 +338,16 @@ def test_a_socket_left_by_a_stopped_dockerd_is_no_engine(host: Host, groups: str
     assert run.out.rstrip().endswith(
         "Docker engine answers (20.10.24)" if "docker" in groups else "to be in the group."
     ), run
+
+
+def test_a_dockerd_outside_the_users_path_is_not_installed_again(host: Host) -> None:
+    # Found by hand (#18): /usr/sbin is not in an ordinary user's PATH; apt-get ran for nothing.
+    host.session_groups = host.db_groups = "alice sudo docker"
+    host.dockerd_in_sbin = True
+    run = host.run("engine")
+    assert run.rc == 0, run
+    assert not run.called("apt-get"), run
+    assert run.called("dockerd") == ["dockerd  as root"], run
 
 
 def test_a_socket_left_by_a_stopped_dockerd_without_sudo_says_what_to_run(host: Host) -> None:
