@@ -51,9 +51,9 @@ options:
     default: []
   commands:
     description:
-      - Read-only probes to run, by name, each an argv list (no shell), e.g.
+      - "Read-only probes to run, by name, each an argv list (no shell), e.g.
         C({dockerd_version: [dockerd, --version]}). A command that is not installed returns rc 127.
-        Only commands that change nothing belong here.
+        Only commands that change nothing belong here."
     type: dict
     default: {}
   globs:
