@@ -16,6 +16,8 @@
 - docker_daemon_variables: the role variable behind each daemon.json key, for error messages.
 - docker_live_restore_kept: the running containers a restart must keep (live-restore on).
 - docker_info_answered: whether `docker info`'s JSON comes from a dockerd that answered.
+- docker_rollback_plan: what a roll-back puts back (files written over or set aside) and
+  removes (files created), from the apply's registered results.
 """
 
 from __future__ import annotations
@@ -476,6 +478,35 @@ def docker_live_restore_kept(host_info: Mapping[str, Any] | None) -> list[str]:
     return [str(c["Id"]) for c in result.get("containers") or [] if isinstance(c, Mapping) and c.get("Id")]
 
 
+# The suffix of a file the apply sets aside instead of deleting (systemd reads only *.conf
+# drop-ins and dockerd only daemon.json, so neither reads it); the roll-back puts it back.
+SET_ASIDE_SUFFIX = ".dockyard-removed"
+
+
+def docker_rollback_plan(written: list[Any] | None, set_aside: list[Any] | None) -> dict[str, list[Any]]:
+    """From the registered results of a failed apply:
+    - written: copy/template results (one per file, skipped or failed ones included);
+    - set_aside: results of `mv -f PATH PATH.dockyard-removed` (command, argv).
+    Returns {"restore": [{"src": backup, "dest": path}], "remove": [path]}: the files the run
+    wrote over or set aside come back from their backup, the ones it created go."""
+    restore: list[dict[str, str]] = []
+    remove: list[str] = []
+    for result in written or []:
+        if not isinstance(result, Mapping) or not result.get("dest"):
+            continue
+        if result.get("backup_file"):
+            restore.append({"src": str(result["backup_file"]), "dest": str(result["dest"])})
+        elif result.get("changed"):
+            remove.append(str(result["dest"]))
+    for result in set_aside or []:
+        if not isinstance(result, Mapping) or not result.get("changed"):
+            continue
+        argv = result.get("cmd")
+        if isinstance(argv, list) and len(argv) >= 2 and str(argv[-1]).endswith(SET_ASIDE_SUFFIX):
+            restore.append({"src": str(argv[-1]), "dest": str(argv[-2])})
+    return {"restore": restore, "remove": remove}
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -492,4 +523,5 @@ class FilterModule:
             "docker_daemon_variables": docker_daemon_variables,
             "docker_live_restore_kept": docker_live_restore_kept,
             "docker_info_answered": docker_info_answered,
+            "docker_rollback_plan": docker_rollback_plan,
         }

@@ -310,3 +310,44 @@ def test_live_restore_kept(result: dict[str, Any] | None, kept: list[str]) -> No
 )
 def test_info_answered(stdout: str | None, answered: bool) -> None:
     assert dd.docker_info_answered(stdout) is answered
+
+
+DAEMON = "/etc/docker/daemon.json"
+DROPINS = "/etc/systemd/system/docker.service.d"
+
+
+def _aside(path: str, changed: bool = True) -> dict[str, Any]:
+    return {"changed": changed, "cmd": ["mv", "-f", path, path + dd.SET_ASIDE_SUFFIX]}
+
+
+@pytest.mark.parametrize(
+    ("written", "set_aside", "plan"),
+    [
+        # daemon.json written over (a backup), a drop-in created (none): one back, one gone.
+        ([{"changed": True, "dest": DAEMON, "backup_file": DAEMON + ".1.~"},
+          {"changed": True, "dest": f"{DROPINS}/hosts.conf", "item": {"name": "hosts.conf"}}],
+         [],
+         {"restore": [{"src": DAEMON + ".1.~", "dest": DAEMON}], "remove": [f"{DROPINS}/hosts.conf"]}),
+        # The drop-in set aside while docker_daemon_hosts empties comes back (it was lost before).
+        ([{"changed": True, "dest": DAEMON, "backup_file": DAEMON + ".2.~"}],
+         [_aside(f"{DROPINS}/hosts.conf"), _aside(f"{DROPINS}/environment.conf", changed=False)],
+         {"restore": [{"src": DAEMON + ".2.~", "dest": DAEMON},
+                      {"src": f"{DROPINS}/hosts.conf.dockyard-removed", "dest": f"{DROPINS}/hosts.conf"}],
+          "remove": []}),
+        # daemon.json set aside (nothing to set), as the removal of every setting does.
+        ([{"skipped": True, "changed": False}], [_aside(DAEMON)],
+         {"restore": [{"src": DAEMON + ".dockyard-removed", "dest": DAEMON}], "remove": []}),
+        # A write that --validate refused changed nothing (no backup reported): nothing to do.
+        ([{"failed": True, "changed": False, "dest": DAEMON, "msg": "failed to validate"}], [{}],
+         {"restore": [], "remove": []}),
+        # Unchanged files, skipped steps, a rescue before anything was registered.
+        ([{"changed": False, "dest": DAEMON}, {}], [{"skipped": True, "changed": False}],
+         {"restore": [], "remove": []}),
+        (None, None, {"restore": [], "remove": []}),
+        # Only the role's own set-aside moves count.
+        ([], [{"changed": True, "cmd": ["mv", "-f", "/a", "/b"]}, {"changed": True, "cmd": "mv a b"}],
+         {"restore": [], "remove": []}),
+    ],
+)
+def test_rollback_plan(written: list[Any] | None, set_aside: list[Any] | None, plan: dict[str, Any]) -> None:
+    assert dd.docker_rollback_plan(written, set_aside) == plan

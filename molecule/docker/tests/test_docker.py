@@ -38,13 +38,22 @@ def start_limit_cleared(host):
     host.run("systemctl reset-failed docker.service docker.socket")
 
 
+class Restore:
+    """What `restored` does after the test; a test that ends by applying the scenario's own
+    configuration itself (and checks it) sets `needed` to False to save a run of the role."""
+
+    needed = True
+
+
 @pytest.fixture
 def restored(host):
     """After the test: the scenario's own configuration back (a fixture, so a failed test still restores)."""
-    yield
-    host.run("systemctl reset-failed docker.service docker.socket")
-    result = run_role({})
-    assert result.rc == 0, result.output[-2000:]
+    restore = Restore()
+    yield restore
+    if restore.needed:
+        host.run("systemctl reset-failed docker.service docker.socket")
+        result = run_role({})
+        assert result.rc == 0, result.output[-2000:]
 
 
 def test_docker_running_and_enabled(host):
@@ -220,3 +229,90 @@ def test_a_reload_dockerd_refuses_is_rolled_back(host):
     before, started = host.file("/etc/docker/daemon.json").content, _sentinel_started(host)
     result = run_role({"docker_registry_mirrors": [], "docker_daemon_options": {"registry-mirrors": ["not a url"]}})
     _assert_rolled_back(host, result, "registry-mirrors (docker_registry_mirrors)", before, started)
+
+
+HOSTS = {"docker_daemon_hosts": ["unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"]}
+HOSTS_DROPIN = "/etc/systemd/system/docker.service.d/hosts.conf"
+
+
+def _reset_start_limit(host) -> None:
+    # docker.service allows 3 starts a minute; this test restarts dockerd more often than that.
+    host.run("systemctl reset-failed docker.service docker.socket")
+
+
+def test_daemon_hosts_with_a_failed_change_rolled_back_and_then_removed(host, restored):
+    started = _sentinel_started(host)
+    # 1. docker_daemon_hosts: `hosts` in daemon.json, and the unit's command line without -H fd://.
+    result = run_role(HOSTS)
+    assert result.rc == 0, result.output[-2000:]
+    assert json.loads(host.file("/etc/docker/daemon.json").content_string)["hosts"] == HOSTS["docker_daemon_hosts"]
+    dropin = host.file(HOSTS_DROPIN).content_string
+    assert "ExecStart=\n" in dropin and "fd://" not in dropin.split("ExecStart=\n", 1)[1]
+    assert host.run("docker -H tcp://127.0.0.1:2375 info").rc == 0
+    assert host.run("docker info").rc == 0
+    assert _sentinel_started(host) == started
+    # 2. A change that empties docker_daemon_hosts fails at dockerd's start (data-root on a
+    # file): daemon.json and the drop-in it set aside come back, and dockerd runs with them.
+    _reset_start_limit(host)
+    before = host.file("/etc/docker/daemon.json").content
+    result = run_role({"docker_data_root": "/etc/hostname"})
+    assert result.rc != 0, result.output
+    assert "Docker rejected the new configuration of" in result.output, result.output[-2000:]
+    assert "data-root (docker_data_root)" in result.output and "hosts (docker_daemon_hosts)" in result.output
+    assert host.file("/etc/docker/daemon.json").content == before
+    assert host.file(HOSTS_DROPIN).content_string == dropin
+    assert host.run("docker -H tcp://127.0.0.1:2375 info").rc == 0
+    assert _sentinel_started(host) == started
+    # 3. Back to no docker_daemon_hosts: the drop-in goes, the unit's own -H fd:// is back, and
+    # dockerd answers on its socket (on Docker 29 it did not, before docker.socket was restarted).
+    _reset_start_limit(host)
+    result = run_role({})
+    assert result.rc == 0, result.output[-2000:]
+    assert not host.file(HOSTS_DROPIN).exists
+    assert "-H fd://" in host.check_output("systemctl show --property ExecStart --value docker")
+    assert host.run("docker info").rc == 0
+    assert host.run("docker -H tcp://127.0.0.1:2375 info").rc != 0
+    assert "hosts" not in json.loads(host.file("/etc/docker/daemon.json").content_string)
+    assert _sentinel_started(host) == started
+    restored.needed = False
+
+
+def test_data_root_moves_where_docker_keeps_its_data(host, restored):
+    result = run_role({"docker_data_root": "/srv/docker"})
+    assert result.rc == 0, result.output[-2000:]
+    assert _info(host)["DockerRootDir"] == "/srv/docker"
+    assert host.file("/srv/docker/containers").is_directory
+    # Back to the default root: the containers kept there are Docker's again.
+    _reset_start_limit(host)
+    result = run_role({})
+    assert result.rc == 0, result.output[-2000:]
+    assert _info(host)["DockerRootDir"] == "/var/lib/docker"
+    assert _sentinel_started(host).endswith("true")
+    restored.needed = False
+
+
+# Last in this file: it removes Docker (and the sentinel with it), then installs it again.
+def test_uninstall_keeps_the_data_purge_deletes_it_and_a_reinstall_works(host):
+    assert host.file("/var/lib/docker/containers").listdir()
+    result = run_role({"docker_state": "absent"})
+    assert result.rc == 0, result.output[-2000:]
+    assert not host.package("docker.io").is_installed
+    assert not host.process.filter(comm="dockerd")
+    for path in ("/etc/docker/daemon.json", "/etc/systemd/system/docker.service.d/environment.conf"):
+        assert not host.file(path).exists, path
+    # With live-restore on, containers outlive dockerd's stop: the role stopped them first.
+    assert host.run("pgrep -f '^/bin/busybox sleep'").rc == 1, "a container runs on without Docker"
+    assert host.file("/var/lib/docker/containers").listdir(), "data went without docker_purge_data"
+    # Purge: what the data folders hold goes, the folders stay (they may be mount points).
+    result = run_role({"docker_state": "absent", "docker_purge_data": True})
+    assert result.rc == 0, result.output[-2000:]
+    for path in ("/var/lib/docker", "/var/lib/containerd"):
+        assert host.file(path).is_directory and host.file(path).listdir() == [], path
+    result = run_role({"docker_state": "absent", "docker_purge_data": True})
+    assert result.rc == 0 and result.changed() == 0, result.output[-2000:]
+    # Installed again: the engine runs with the scenario's configuration.
+    result = run_role({})
+    assert result.rc == 0, result.output[-2000:]
+    assert json.loads(host.file("/etc/docker/daemon.json").content_string) == EXPECTED_DAEMON
+    assert host.run("docker info").rc == 0
+    assert host.run("docker ps -aq").stdout.strip() == ""
