@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 # Properties read for each systemd unit (`systemctl show`).
-UNIT_PROPERTIES = ("LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "ExecStart")
+UNIT_PROPERTIES = ("LoadState", "ActiveState", "SubState", "UnitFileState", "MainPID", "ExecStart", "Requires")
 # Content of a file is returned only up to this size (daemon.json, drop-ins, pins: a few KiB).
 MAX_CONTENT = 1 << 20
 

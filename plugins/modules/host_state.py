@@ -44,7 +44,7 @@ options:
     default: []
   units:
     description:
-      - systemd units whose LoadState, ActiveState, SubState, UnitFileState, MainPID and ExecStart
+      - systemd units whose LoadState, ActiveState, SubState, UnitFileState, MainPID, ExecStart and Requires
         to read (C(systemctl show)).
     type: list
     elements: str

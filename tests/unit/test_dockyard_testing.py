@@ -83,3 +83,32 @@ def test_run_playbook_keeps_the_scenario_format_by_default(fake_ansible: Path) -
 def test_run_many_keeps_the_order_of_the_cases() -> None:
     results = run_many(lambda n: PlayResult(n, str(n)), [3, 1, 2], workers=3)
     assert [r.rc for r in results] == [3, 1, 2]
+
+
+RUN = """
+TASK [dockyard.lab.docker : Read the host's Docker setup] **********************
+ok: [h1]
+ok: [h2]
+
+TASK [dockyard.lab.docker : Write the drop-ins dockerd needs (environment, hosts)] ***
+skipping: [h1] => (item=environment.conf)
+changed: [h2] => (item=environment.conf)
+
+TASK [Plain task without a role] ***********************************************
+fatal: [h1]: FAILED! => {"msg": "no"}
+
+TASK [dockyard.lab.docker : Reset the connection so that later tasks see the new group membership] ***
+included: /roles/docker/tasks/reset_connection.yml for h2
+
+PLAY RECAP *********************************************************************
+h1                         : ok=1    changed=0    unreachable=0    failed=1
+"""
+
+
+def test_statuses_per_task() -> None:
+    result = PlayResult(2, RUN)
+    assert result.statuses("Read the host's Docker setup") == ["ok", "ok"]
+    assert result.statuses("Write the drop-ins dockerd needs (environment, hosts)") == ["skipping", "changed"]
+    assert result.statuses("Plain task without a role") == ["fatal"]
+    assert result.statuses("Reset the connection so that later tasks see the new group membership") == ["included"]
+    assert result.statuses("Write daemon.json") == []

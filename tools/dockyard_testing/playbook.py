@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import TypeVar
 
 _RECAP_CHANGED = re.compile(r"^\S+\s*:\s+ok=\d+\s+changed=(\d+)", re.M)
+_TASK = re.compile(r"^TASK \[(?:[^\]:]+ : )?(.+?)\] \**$")
+_STATUS = re.compile(r"^(ok|changed|skipping|failed|fatal|included): ")
 
 T = TypeVar("T")
 
@@ -35,6 +37,22 @@ class PlayResult:
         counts = [int(n) for n in _RECAP_CHANGED.findall(self.output)]
         assert counts, f"no play recap in the output:\n{self.output[-2000:]}"
         return sum(counts)
+
+    def statuses(self, task: str) -> list[str]:
+        """What the default callback printed for each run of the task named `task` (its name
+        without the role prefix), per host and loop item: "ok", "changed", "skipping", ...
+        Empty when no such task ran."""
+        found: list[str] = []
+        current: str | None = None
+        for line in self.output.splitlines():
+            header = _TASK.match(line)
+            if header:
+                current = header.group(1)
+                continue
+            status = _STATUS.match(line)
+            if status and current == task:
+                found.append(status.group(1))
+        return found
 
 
 def run_playbook(
