@@ -9,6 +9,9 @@
   part falling back to the built image's own when empty.
 - demo_app_stack_pending: what a deployed stack still lacks (from `docker stack ps`): tasks
   meant to run that do not, and web replicas short of the number asked for.
+- demo_app_containers_plan: from one read of the host (docker_state), each container of the
+  containers engine with its settings' fingerprint and why it must be started (or '' when it
+  runs as asked), and the replicas of earlier runs beyond the ones asked for.
 
 The shared rules (ports, addresses, Docker and image names, paths) and their messages come
 from plugins/module_utils/checks.py; only what is particular to the app is written here.
@@ -17,9 +20,10 @@ from plugins/module_utils/checks.py; only what is particular to the app is writt
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ansible_collections.dockyard.lab.plugins.filter.docker_state import docker_container_drift, docker_spec
 from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     Problems,
     as_int,
@@ -201,6 +205,40 @@ def demo_app_stack_pending(tasks: Any, stack: str, replicas: Any) -> list[str]:
     return pending
 
 
+def demo_app_containers_plan(
+    state: Mapping[str, Any], redis: Mapping[str, Any], app: Mapping[str, Any], replicas: Sequence[Mapping[str, Any]],
+    replica_label: str,
+) -> dict[str, Any]:
+    """What the containers engine must change, from docker_state's index of one read.
+
+    `redis` and `app` are the settings the role gives those containers (name or image, network
+    and the rest; `app` without the port, which is each replica's own); `replicas` the list of
+    demo_app_replicas. Returns {"redis": {spec, drift}, "replicas": [{name, port, spec, drift}],
+    "extra": [names]}: `spec` is the fingerprint the container carries as its label, `drift`
+    why it must be started or created again ('' when it runs as asked, docker_container_drift),
+    `extra` the containers labelled `replica_label` = app["name"] that `replicas` does not name.
+    """
+    network = [str(app["network"])]
+    redis_spec = docker_spec(redis)
+    plan: dict[str, Any] = {
+        "redis": {
+            "spec": redis_spec,
+            "drift": docker_container_drift(state, str(redis["name"]), str(redis["image"]), redis_spec, network),
+        },
+        "replicas": [],
+    }
+    for replica in replicas:
+        spec = docker_spec({**app, "port": replica["port"]})
+        drift = docker_container_drift(state, str(replica["name"]), str(app["image"]), spec, network)
+        plan["replicas"].append({"name": replica["name"], "port": replica["port"], "spec": spec, "drift": drift})
+    wanted = {str(r["name"]) for r in replicas}
+    plan["extra"] = sorted(
+        name for name, c in (state.get("containers") or {}).items()
+        if (c.get("Labels") or {}).get(replica_label) == app["name"] and name not in wanted
+    )
+    return plan
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -208,4 +246,5 @@ class FilterModule:
             "demo_app_replicas": demo_app_replicas,
             "demo_app_push_reference": demo_app_push_reference,
             "demo_app_stack_pending": demo_app_stack_pending,
+            "demo_app_containers_plan": demo_app_containers_plan,
         }

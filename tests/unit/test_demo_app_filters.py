@@ -9,11 +9,13 @@ import pytest
 import yaml
 from ansible_collections.dockyard.lab.plugins.filter.demo_app import (
     FilterModule,
+    demo_app_containers_plan,
     demo_app_input_errors,
     demo_app_push_reference,
     demo_app_replicas,
     demo_app_stack_pending,
 )
+from ansible_collections.dockyard.lab.plugins.filter.docker_state import docker_spec
 
 ROLE = Path(__file__).resolve().parents[2] / "roles" / "demo_app"
 PORT = "must be a port number from 1 to 65535, got"
@@ -260,7 +262,8 @@ def test_push_reference(parts: dict[str, Any], reference: str) -> None:
 
 def test_the_filters_are_registered() -> None:
     assert set(FilterModule().filters()) == {
-        "demo_app_input_errors", "demo_app_replicas", "demo_app_push_reference", "demo_app_stack_pending"}
+        "demo_app_input_errors", "demo_app_replicas", "demo_app_push_reference", "demo_app_stack_pending",
+        "demo_app_containers_plan"}
 
 
 @pytest.mark.parametrize(
@@ -333,3 +336,81 @@ def test_stack_pending() -> None:
         "s_web.3 on no node: Pending 2 seconds ago (no suitable node (host-mode port))",
         "web runs 2 of 3 replicas",
     ]
+
+
+# --- demo_app_containers_plan: one read, changes only on drift ---------------------------------
+
+
+REDIS = {"name": "redis", "image": "redis:7", "command": ["redis-server"], "network": "net", "restart_policy": "always"}
+APP = {"name": "web", "image": "friendlyhello:latest", "env": {"NAME": "World"}, "network": "net"}
+REPLICAS = [{"name": "web-1", "port": 4000}, {"name": "web-2", "port": 4001}]
+LABEL = "org.dockyard.demo_app.replica_of"
+
+
+def _container(name: str, spec: str, image_id: str = "sha256:app", state: str = "running",
+               labels: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "Names": [f"/{name}"], "State": state, "Status": "Up 1 minute", "ImageID": image_id,
+        "Labels": {"org.dockyard.spec": spec, **(labels or {})},
+        "NetworkSettings": {"Networks": {"net": {}}},
+    }
+
+
+def _state(*containers: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "containers": {c["Names"][0].lstrip("/"): c for c in containers},
+        "images": {"friendlyhello:latest": {"Id": "sha256:app"}, "redis:7": {"Id": "sha256:redis"}},
+        "volumes": {}, "networks": {"net": {}},
+    }
+
+
+def _as_asked() -> list[dict[str, Any]]:
+    return [
+        _container("redis", docker_spec(REDIS), image_id="sha256:redis"),
+        _container("web-1", docker_spec({**APP, "port": 4000}), labels={LABEL: "web"}),
+        _container("web-2", docker_spec({**APP, "port": 4001}), labels={LABEL: "web"}),
+    ]
+
+
+def test_plan_of_a_host_that_runs_as_asked_changes_nothing() -> None:
+    plan = demo_app_containers_plan(_state(*_as_asked()), REDIS, APP, REPLICAS, LABEL)
+    assert plan["redis"]["drift"] == ""
+    assert [r["drift"] for r in plan["replicas"]] == ["", ""]
+    assert plan["extra"] == []
+
+
+def test_plan_of_a_fresh_host_starts_everything() -> None:
+    plan = demo_app_containers_plan(_state(), REDIS, APP, REPLICAS, LABEL)
+    assert plan["redis"] == {"spec": docker_spec(REDIS), "drift": "missing"}
+    assert [(r["name"], r["port"], r["drift"]) for r in plan["replicas"]] == [("web-1", 4000, "missing"),
+                                                                             ("web-2", 4001, "missing")]
+    # Each replica's fingerprint holds its port: two replicas never share one.
+    assert plan["replicas"][0]["spec"] != plan["replicas"][1]["spec"]
+
+
+@pytest.mark.parametrize(
+    ("change", "who", "drift"),
+    [
+        # A changed NAME (the course's environment variable) re-creates every replica, not Redis.
+        (lambda cs: cs, "web-1", "its settings changed"),
+        # A stopped Redis is started again.
+        (lambda cs: [{**cs[0], "State": "exited"}, *cs[1:]], "redis", "not running (exited)"),
+        # A rebuilt image (the tag points at a new ID) re-creates the replicas running the old one.
+        (lambda cs: [cs[0], {**cs[1], "ImageID": "sha256:old"}, cs[2]], "web-1",
+         "friendlyhello:latest was rebuilt or changed"),
+    ],
+)
+def test_plan_names_the_drift(change: Any, who: str, drift: str) -> None:
+    app = {**APP, "env": {"NAME": "Class"}} if drift == "its settings changed" else APP
+    plan = demo_app_containers_plan(_state(*change(_as_asked())), REDIS, app, REPLICAS, LABEL)
+    found = {"redis": plan["redis"]["drift"], **{r["name"]: r["drift"] for r in plan["replicas"]}}
+    assert found[who] == drift
+    assert [name for name, d in found.items() if d] == (["web-1", "web-2"] if who != "redis" and drift.startswith("its")
+                                                         else [who])
+
+
+def test_plan_lists_replicas_of_earlier_runs_beyond_the_count() -> None:
+    containers = [*_as_asked(), _container("web-3", "x", labels={LABEL: "web"}),
+                  _container("other-3", "x", labels={LABEL: "other"}), _container("webby", "x")]
+    plan = demo_app_containers_plan(_state(*containers), REDIS, APP, REPLICAS, LABEL)
+    assert plan["extra"] == ["web-3"]

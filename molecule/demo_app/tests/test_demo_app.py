@@ -87,6 +87,12 @@ def test_counter_survives_a_rerun_of_the_play(host):
     result = run_role({})
     assert result.rc == 0, result.output
     assert result.changed() == 0, result.output
+    # One read of the network, volume, containers and images; no change task runs.
+    assert result.statuses("Read the app's network, volume, containers and images") == ["ok"]
+    assert result.statuses("Run Redis with append-only persistence (running as asked)") == ["skipping"]
+    for task in ("Create the app network", "Create the Redis data volume", "Run the app replicas",
+                 "Remove replicas beyond demo_app_replicas"):
+        assert result.statuses(task) == ["skipping"], (task, result.output[-3000:])
     assert {name: container_id(host, name) for name in (APP, REDIS)} == before
     assert container_id(host, IMAGE) == image
     assert visits(host) == count + 1
