@@ -1,4 +1,4 @@
-"""Filters behind "read the Docker state once, change only on drift" (demo_app, mongo, static_site).
+"""Filters behind "read the Docker state once, change only on drift" (mongo, demo_app's containers engine).
 
 A role reads its containers, images, volumes and networks with ONE
 community.docker.docker_host_info call (verbose_output: true) and decides from that read
