@@ -121,7 +121,7 @@ doctor: venv ## Diagnose the lab's Docker hosts, read-only: one table, JSON repo
 BENCH_ARGS ?=
 
 bench: venv bootstrap $(VENV)/.installed-fast ## Time transports, cold/warm converges, the shell floor, fan-out; write docs/bench/
-	@$(STEP) "images for the bench" python -m dockyard_kit build systemd-debian12 python-3.11-slim redis-7 mongo-7.0
+	@$(STEP) "images for the bench" python -m dockyard_kit build systemd-debian12 python-3.11-slim redis-7 mongo-7.0 nginx-1
 	@$(STEP) "bench $(BENCH_ARGS)" python -m dockyard_bench $(BENCH_ARGS)
 
 bench-down: venv ## Remove bench hosts left over by an interrupted bench

@@ -207,16 +207,18 @@ def demo_app_stack_pending(tasks: Any, stack: str, replicas: Any) -> list[str]:
 
 def demo_app_containers_plan(
     state: Mapping[str, Any], redis: Mapping[str, Any], app: Mapping[str, Any], replicas: Sequence[Mapping[str, Any]],
-    replica_label: str,
+    replica_label: str, rebuilt: bool = False,
 ) -> dict[str, Any]:
     """What the containers engine must change, from docker_state's index of one read.
 
     `redis` and `app` are the settings the role gives those containers (name or image, network
     and the rest; `app` without the port, which is each replica's own); `replicas` the list of
-    demo_app_replicas. Returns {"redis": {spec, drift}, "replicas": [{name, port, spec, drift}],
-    "extra": [names]}: `spec` is the fingerprint the container carries as its label, `drift`
-    why it must be started or created again ('' when it runs as asked, docker_container_drift),
-    `extra` the containers labelled `replica_label` = app["name"] that `replicas` does not name.
+    demo_app_replicas; `rebuilt` whether the app's image was built after the read (its new ID
+    is not in the read: every replica must be created again). Returns {"redis": {spec, drift},
+    "replicas": [{name, port, spec, drift}], "extra": [names]}: `spec` is the fingerprint the
+    container carries as its label, `drift` why it must be started or created again ('' when
+    it runs as asked, docker_container_drift), `extra` the containers labelled
+    `replica_label` = app["name"] that `replicas` does not name.
     """
     network = [str(app["network"])]
     redis_spec = docker_spec(redis)
@@ -230,6 +232,8 @@ def demo_app_containers_plan(
     for replica in replicas:
         spec = docker_spec({**app, "port": replica["port"]})
         drift = docker_container_drift(state, str(replica["name"]), str(app["image"]), spec, network)
+        if rebuilt and not drift:
+            drift = f"{app['image']} was rebuilt"
         plan["replicas"].append({"name": replica["name"], "port": replica["port"], "spec": spec, "drift": drift})
     wanted = {str(r["name"]) for r in replicas}
     plan["extra"] = sorted(

@@ -86,10 +86,11 @@ def _inputs(rendered: list[str], files: list[dict[str, str]], checksum_of: str) 
 
 
 def _checksum_vars() -> dict[str, str]:
-    """The copies and checksum `vars:` of build_image.yml's build block, as written now."""
-    block = next(task for task in yaml.safe_load(BUILD_IMAGE.read_text()) if "block" in task)
-    wanted = ("__common_build_image_copies", "__common_build_image_checksum")
-    return {k: v for k, v in block["vars"].items() if k in wanted}
+    """The copies and checksum `vars:` of build_image.yml's comparison task, as written now."""
+    task = next(task for task in yaml.safe_load(BUILD_IMAGE.read_text())
+                if "__common_build_image_checksum_now" in task.get("vars", {}))
+    wanted = ("__common_build_image_copies", "__common_build_image_checksum_now")
+    return {k: v for k, v in task["vars"].items() if k in wanted}
 
 
 @pytest.mark.parametrize("checksum_of", sorted(GOLDEN))
@@ -104,7 +105,7 @@ def test_without_copies_filter_and_task_file_equal_the_old_jinja() -> None:
     for case in CASES:
         jobs.append((OLD_JINJA, _inputs(*case)))
         jobs.append((
-            "{{ __common_build_image_checksum }}",
+            "{{ __common_build_image_checksum_now }}",
             {**new_vars, **_inputs(*case), "_common_build_copy_src": "", "_common_build_copy_dest": ""},
         ))
     results = _templar(jobs)
@@ -120,7 +121,7 @@ def test_task_file_counts_the_copied_files(tmp_path: Path) -> None:
     variables = {**new_vars, **_inputs(RENDERED, FILES, "dest_mode_content"),
                  "_common_build_copy_src": str(tmp_path), "_common_build_copy_dest": "pages"}
     copies, checksum = _templar([("{{ __common_build_image_copies }}", variables),
-                                 ("{{ __common_build_image_checksum }}", variables)])
+                                 ("{{ __common_build_image_checksum_now }}", variables)])
     assert [c["path"] for c in copies] == ["file1.html"]
     assert checksum == build_context_checksum(RENDERED, FILES, "dest_mode_content", copies, "pages")
     assert checksum != GOLDEN["dest_mode_content"]

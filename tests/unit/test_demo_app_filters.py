@@ -414,3 +414,15 @@ def test_plan_lists_replicas_of_earlier_runs_beyond_the_count() -> None:
                   _container("other-3", "x", labels={LABEL: "other"}), _container("webby", "x")]
     plan = demo_app_containers_plan(_state(*containers), REDIS, APP, REPLICAS, LABEL)
     assert plan["extra"] == ["web-3"]
+
+
+def test_plan_after_a_rebuild_recreates_every_replica_but_not_redis() -> None:
+    # The read came before the build: the new image's ID is not in it.
+    plan = demo_app_containers_plan(_state(*_as_asked()), REDIS, APP, REPLICAS, LABEL, True)
+    assert plan["redis"]["drift"] == ""
+    assert [r["drift"] for r in plan["replicas"]] == ["friendlyhello:latest was rebuilt"] * 2
+    # A drift found in the read keeps its own reason.
+    stopped = _as_asked()
+    stopped[1] = {**stopped[1], "State": "exited"}
+    plan = demo_app_containers_plan(_state(*stopped), REDIS, APP, REPLICAS, LABEL, True)
+    assert [r["drift"] for r in plan["replicas"]] == ["not running (exited)", "friendlyhello:latest was rebuilt"]

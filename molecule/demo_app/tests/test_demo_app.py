@@ -89,6 +89,8 @@ def test_counter_survives_a_rerun_of_the_play(host):
     assert result.changed() == 0, result.output
     # One read of the network, volume, containers and images; no change task runs.
     assert result.statuses("Read the app's network, volume, containers and images") == ["ok"]
+    # The build took the image's label from that read: no read of its own.
+    assert result.statuses("Read the image's record of its build context") == ["skipping"]
     assert result.statuses("Run Redis with append-only persistence (running as asked)") == ["skipping"]
     for task in ("Create the app network", "Create the Redis data volume", "Run the app replicas",
                  "Remove replicas beyond demo_app_replicas"):
@@ -175,6 +177,8 @@ def test_changed_context_rebuilds_and_extra_replicas_go(host):
     result = run_role({"demo_app_server": "flask"})
     assert result.rc == 0, result.output
     assert container_id(host, IMAGE) != image_before
+    # The read came before the build: the replica is re-created because the image was rebuilt.
+    assert inspect(host, APP)["Image"] == container_id(host, IMAGE)
     assert inspect(host, APP)["Config"]["Cmd"] == ["python", "app.py"]
     assert host.run("docker inspect %s", "friendlyhello-2").rc != 0
     assert host.run("curl -sS --max-time 5 http://127.0.0.1:4001/").rc != 0

@@ -1,9 +1,9 @@
 """The course's ws server on the converged instance: pages, listing, user, restarts, rebuilds.
 
 The tests run in file order and share the instance: each leaves the site as converge made it
-(the sample pages baked into ws:latest on 127.0.0.1:8080), or says what it changed. Three runs
-of the role in all: a host folder mounted, then changed pages (which drops the mount), then the
-same again (nothing to do).
+(the sample pages baked into ws:latest on 127.0.0.1:8080), or says what it changed. Four runs
+of the role in all: a stopped site started again, a host folder mounted, then changed pages
+(which drops the mount), then the same again (nothing to do).
 """
 
 from __future__ import annotations
@@ -101,6 +101,19 @@ def test_site_comes_back_after_docker_restarts(host):
     assert page(host, "file1.html") == (SAMPLES / "file1.html").read_text()
 
 
+def test_a_stopped_site_is_started_again_from_one_read(host):
+    # The container is read once (with the image, for the build) and started only on drift.
+    before = container_id(host)
+    host.check_output("docker stop %s", SITE)
+    result = run_role({})
+    assert result.rc == 0, result.output
+    assert result.statuses("Read the site's container and image") == ["ok"]
+    assert result.statuses("Read the image's record of its build context") == ["skipping"]
+    assert result.statuses("Run the site (not running (exited))") == ["changed"], result.output[-3000:]
+    assert container_id(host) == before  # started, not re-created
+    assert page(host, "file1.html") == (SAMPLES / "file1.html").read_text()
+
+
 def test_a_host_folder_is_served_live_and_read_only(host):
     # Leaves the folder mounted: the next test's run drops the mount.
     host.check_output("mkdir -p /srv/lab-pages && printf 'draft\\n' > /srv/lab-pages/notes.html")
@@ -150,5 +163,7 @@ def test_changed_pages_rebuild_once_and_are_served(host, edited_pages: Path):
     again = run_role({"static_site_pages_src": str(edited_pages)})
     assert again.rc == 0, again.output
     assert again.changed() == 0, again.output
+    assert again.statuses("Read the site's container and image") == ["ok"]
+    assert again.statuses("Run the site (running as asked)") == ["skipping"], again.output[-3000:]
     assert image_id(host) == rebuilt
     assert container_id(host) == site
