@@ -19,6 +19,7 @@ from dockyard_bench.stats import (
     recap,
     summarize,
     tasks_run,
+    tasks_skipped,
     total_changed,
     untimed_seconds,
 )
@@ -76,10 +77,11 @@ def test_a_figure_without_a_limit_is_measured() -> None:
 
 def test_recap_reads_every_host_and_counts_changes() -> None:
     hosts = recap(RECAP)
-    assert hosts["dockyard-bench-1"] == {"ok": 60, "changed": 0, "unreachable": 0, "failed": 0}
+    assert hosts["dockyard-bench-1"] == {"ok": 60, "changed": 0, "unreachable": 0, "failed": 0, "skipped": 46}
     assert hosts["dockyard-bench-2"]["changed"] == 2
     assert total_changed(hosts) == 2
     assert tasks_run(hosts) == 122
+    assert tasks_skipped(hosts) == 91
 
 
 def test_recap_reads_only_the_last_recap() -> None:
@@ -153,8 +155,9 @@ def test_busy_seconds_leave_out_idle_and_iowait() -> None:
     assert machine.cpu_busy() > 0
 
 
-def _sample(seconds: float, changed: int = 0, tasks: int = 50, cpu: float = 0.0) -> Sample:
-    return Sample(seconds, seconds + 20, 20.0, changed, 1.0, 2.0, "2026-01-01T00:00:00Z", "x.log", tasks, cpu)
+def _sample(seconds: float, changed: int = 0, tasks: int = 50, cpu: float = 0.0, skipped: int = 0) -> Sample:
+    return Sample(seconds, seconds + 20, 20.0, changed, 1.0, 2.0, "2026-01-01T00:00:00Z", "x.log", tasks, cpu,
+                  skipped)
 
 
 def _measured(m: Measurement, *samples: Sample) -> Measurement:
@@ -188,6 +191,15 @@ def test_issue_rows_pass_and_fail_with_their_measured_reasons() -> None:
     assert fanout.measured == pytest.approx(2.5) and fanout.verdict == "pass"
     # 60 CPU-seconds of work on 2 cores cannot take under 30 s: 2.5x the 12 s of one host.
     assert "≥ 30.0 s = 2.50x one host" in fanout.reason
+
+
+def test_warm_rows_name_the_start_and_the_skipped_tasks() -> None:
+    inputs = _inputs([_sample(12.0, tasks=40, cpu=12.0, skipped=30)] * 3)
+    inputs.start = _measured(Measurement("start", "start", 0, "controller"), _sample(3.0), _sample(3.4), _sample(2.9))
+    warm = issue_rows(inputs)[1]
+    assert "3.0 s of it is ansible-playbook's own start" in warm.reason
+    assert "40 tasks ran (PLAY RECAP ok=) and 30 were skipped (no round trip, but work on this machine)" \
+        in warm.reason
 
 
 def test_a_warm_rerun_that_changes_fails_its_target() -> None:
@@ -241,6 +253,7 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     plan.warm[6].samples.append(_sample(25.0, changed=1))
     plan.warm_mitogen.samples.append(_sample(7.0))
     plan.per_task["ssh"].samples.append(_sample(0.25))
+    plan.start.samples.append(_sample(3.0))
     info = {"cpu": "Test CPU", "cores": "2", "date": "2026-01-01T00:00:00Z", "load before": "1.0"}
     assert write(args, plan, info) is False
     text = (tmp_path / "results.md").read_text(encoding="utf-8")
@@ -251,6 +264,8 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     assert "| (5) warm re-run on 6 hosts within 2.5x one host (SSH) | 2.50x | 2.50x | pass" in text
     assert "not measured: Docker API, Docker CLI, Mitogen" in text
     assert "BUG: a warm re-run (6 host(s), ssh) reported changed=1" in text
+    assert "3.0 s of it is ansible-playbook's own start" in text
+    assert "| ansible-playbook's start (--syntax-check) | 0 | controller | 3.0 s |" in text
     raw = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert raw["ratios"]["(4) cold converge / shell floor"] == pytest.approx(1.3)
     assert [t["verdict"] for t in raw["targets"]] == ["measured", "pass", "FAIL", "pass", "pass"]

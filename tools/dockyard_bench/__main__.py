@@ -55,6 +55,7 @@ class Plan:
     cold_fan: dict[int, Measurement]
     setup: Measurement
     per_task: dict[str, Measurement]  # by transport
+    start: Measurement  # ansible-playbook's own start (--syntax-check), part of every run
 
     @classmethod
     def make(cls, fanout: list[int], cold_fanout: bool) -> Plan:
@@ -69,12 +70,13 @@ class Plan:
             setup=Measurement(f"cold_{fanout[-1]}_setup", "fan-out setup: cold converge, all hosts at once",
                               fanout[-1], HEADLINE),
             per_task={t: Measurement(f"per_task_{t}", "(1) per task", 1, t) for t in TRANSPORTS},
+            start=Measurement("start", "ansible-playbook's start (--syntax-check)", 0, "controller"),
         )
 
     def site_runs(self) -> list[Measurement]:
         setup = [self.setup] if self.setup.hosts > 1 else []
         return [self.cold, self.floor, self.warm[1], self.warm_mitogen,
-                *(m for n, m in self.warm.items() if n > 1), *self.cold_fan.values(), *setup]
+                *(m for n, m in self.warm.items() if n > 1), *self.cold_fan.values(), *setup, self.start]
 
 
 def _ratios(plan: Plan) -> list[tuple[str, float]]:
@@ -111,7 +113,7 @@ def write(args: argparse.Namespace, plan: Plan, info: dict[str, str], partial: s
         notes.append("Every warm re-run reported changed=0 in its PLAY RECAP.")
     targets = issue_rows(Inputs(per_task=plan.per_task, warm={HEADLINE: plan.warm[1], ACCELERATED: plan.warm_mitogen},
                                 fanout=plan.warm, cold=plan.cold, floor=plan.floor,
-                                cores=int(info["cores"]) if info.get("cores", "").isdigit() else 0))
+                                cores=int(info["cores"]) if info.get("cores", "").isdigit() else 0, start=plan.start))
     rows = _rows(plan.site_runs())
     per_task_rows = _rows(list(plan.per_task.values()))
     ratios = _ratios(plan)
@@ -185,6 +187,7 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         for n, m in plan.warm.items():
             if n > 1:
                 _record(m, runner.ansible(f"warm-{n}hosts-{i + 1}", HEADLINE, limit=host_names(n)))
+        _record(plan.start, runner.start(f"start-{i + 1}"))
         if i + 1 < rounds:
             write(args, plan, info, partial=f"after {i + 1} of {rounds} warm rounds")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockyard_bench import BenchError, machine
-from dockyard_bench.stats import marked_span, recap, tasks_run, total_changed, untimed_seconds
+from dockyard_bench.stats import marked_span, recap, tasks_run, tasks_skipped, total_changed, untimed_seconds
 
 REPO = Path(__file__).resolve().parents[2]
 INVENTORY = "inventory/bench"
@@ -94,6 +94,7 @@ class Sample:
     log: str
     tasks: int = 0  # tasks that ran on the hosts (PLAY RECAP ok=, all hosts)
     cpu: float = 0.0  # CPU-seconds this machine was busy during the run (every process)
+    skipped: int = 0  # tasks skipped (PLAY RECAP skipped=, all hosts): no round trip, controller work
 
 
 @dataclass
@@ -213,7 +214,17 @@ class Runner:
         if not counters:
             raise BenchError(f"{name}: no PLAY RECAP in the output (log: {log})")
         return Sample(round(t.wall - untimed, 2), round(t.wall, 2), round(untimed, 2), total_changed(counters),
-                      t.load_before, t.load_after, t.started, str(log), tasks_run(counters), round(t.cpu, 2))
+                      t.load_before, t.load_after, t.started, str(log), tasks_run(counters), round(t.cpu, 2),
+                      tasks_skipped(counters))
+
+    def start(self, name: str) -> Sample:
+        """Time ansible-playbook's own start for bench_site.yml: `--syntax-check` reads the
+        inventory, the playbooks, the roles and the collection, and contacts no host."""
+        log = self._log(name)
+        t = self._timed(lambda: self._run(["ansible-playbook", "-i", INVENTORY, "playbooks/bench_site.yml",
+                                           "--syntax-check"], log))
+        return Sample(round(t.wall, 2), round(t.wall, 2), 0.0, 0, t.load_before, t.load_after, t.started, str(log),
+                      0, round(t.cpu, 2))
 
     def per_task(self, name: str, transport: str, host: str) -> Sample:
         """Seconds per trivial task over `transport`: the span between the marks around N tasks, over N.

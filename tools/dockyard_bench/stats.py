@@ -7,7 +7,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-_RECAP_LINE = re.compile(r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+_RECAP_LINE = re.compile(
+    r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)(?:\s+skipped=(\d+))?", re.M)
 _MARK = re.compile(r"BENCH_MARK ([a-z]+)_(start|end) ([0-9]+(?:\.[0-9]+)?)")
 
 
@@ -73,6 +74,7 @@ def recap(output: str) -> dict[str, dict[str, int]]:
             "changed": int(m.group(3)),
             "unreachable": int(m.group(4)),
             "failed": int(m.group(5)),
+            "skipped": int(m.group(6) or 0),
         }
     return hosts
 
@@ -84,6 +86,11 @@ def total_changed(counters: dict[str, dict[str, int]]) -> int:
 def tasks_run(counters: dict[str, dict[str, int]]) -> int:
     """Tasks that ran on the hosts, all hosts together (ok= counts the changed ones too)."""
     return sum(c["ok"] for c in counters.values())
+
+
+def tasks_skipped(counters: dict[str, dict[str, int]]) -> int:
+    """Tasks skipped on the hosts, all hosts together: no round trip, but work on this machine."""
+    return sum(c.get("skipped", 0) for c in counters.values())
 
 
 def marked_span(output: str, name: str) -> float | None:

@@ -27,6 +27,7 @@ class Inputs:
     cold: Measurement
     floor: Measurement
     cores: int
+    start: Measurement | None = None  # ansible-playbook's own start (--syntax-check)
 
 
 def _median(m: Measurement | None, attr: str = "seconds") -> float | None:
@@ -35,10 +36,12 @@ def _median(m: Measurement | None, attr: str = "seconds") -> float | None:
     return float(statistics.median(float(getattr(s, attr)) for s in m.samples))
 
 
-def _round_trips(tasks: float | None, per_task: float | None, transport: str) -> str:
+def _round_trips(tasks: float | None, per_task: float | None, transport: str, skipped: float | None = None) -> str:
     if tasks is None:
         return ""
     text = f"{tasks:.0f} tasks ran (PLAY RECAP ok=)"
+    if skipped:
+        text += f" and {skipped:.0f} were skipped (no round trip, but work on this machine)"
     if per_task is not None:
         # ok= also counts tasks that stay on this machine (set_fact, assert): an upper bound.
         text += f"; at {per_task:.3f} s per task over {SHORT[transport]} (1) that is ≤ {tasks * per_task:.1f} s " \
@@ -70,8 +73,12 @@ def warm_row(inputs: Inputs, transport: str, limit: float, name: str) -> Target:
     changed = [s.changed for s in m.samples if s.changed]
     broken = f"changed={max(changed)} in {len(changed)} of {len(m.samples)} run(s)" if changed else ""
     cpu = _median(m, "cpu")
+    start = _median(inputs.start)
     parts = [f"over by {median - limit:.1f} s" if median > limit else f"{limit - median:.1f} s to spare",
-             _round_trips(_median(m, "tasks"), _median(inputs.per_task.get(transport)), transport),
+             f"{start:.1f} s of it is ansible-playbook's own start (reading the inventory, playbooks, roles and "
+             "collection: --syntax-check)" if start else "",
+             _round_trips(_median(m, "tasks"), _median(inputs.per_task.get(transport)), transport,
+                          _median(m, "skipped")),
              f"the machine was busy {cpu:.0f} CPU-s ({cpu / median:.2f} cores)" if cpu else ""]
     if not broken:
         parts.append("changed=0 in every run")
