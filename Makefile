@@ -49,7 +49,12 @@ $(VENV)/.installed: requirements-dev.txt constraints.txt
 	  mkdir -p "$$(dirname $(COLLECTION_LINK))"; ln -sfn ../../.. $(COLLECTION_LINK); \
 	  touch "$@"'
 
+# The recipe byte-compiles the collection's plugins, as Python does on a first run wherever it may
+# write its cache (this machine sets PYTHONDONTWRITEBYTECODE=1, so it never would): Ansible loads
+# every filter file of the collection afresh in each task's worker process, and compiling them
+# from source cost about 50 ms a task (measured, docs/bench/README.md). Stale files are recompiled.
 venv: $(VENV)/.installed ## Create .venv with the pinned toolchain
+	@"$(VENV)/bin/python" -m compileall -q plugins
 
 # FAST=1: Mitogen for Ansible (requirements-fast.txt) as the strategy of the lab's runs.
 FAST ?= 0

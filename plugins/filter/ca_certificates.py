@@ -21,7 +21,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
@@ -35,9 +35,12 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     show,
     type_name,
 )
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
+
+# cryptography is imported where a certificate is parsed, not here: Ansible loads every filter
+# file of the collection in each task's worker process to find one filter, so what this module
+# imports at the top costs every task that uses any dockyard.lab filter (tests/unit/test_filter_imports.py).
+if TYPE_CHECKING:
+    from cryptography import x509
 
 SOURCES = ("content", "src", "url")
 CHECKSUM_ALGORITHMS = ("sha256", "sha384", "sha512")
@@ -158,6 +161,8 @@ def ca_certificates_input_errors(entries: Any) -> list[str]:
 
 
 def _certificate(block: str) -> x509.Certificate | None:
+    from cryptography import x509
+
     try:
         certificate = x509.load_pem_x509_certificate(block.encode())
         certificate.extensions  # noqa: B018 - parses them: raises ValueError on a malformed one
@@ -178,6 +183,8 @@ def _expired(certificate: x509.Certificate) -> bool:
 
 
 def _is_ca(certificate: x509.Certificate) -> bool:
+    from cryptography import x509
+
     try:
         return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
     except x509.ExtensionNotFound:
@@ -190,6 +197,8 @@ def _subject(certificate: x509.Certificate) -> str:
 
 
 def _public_key(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     der: bytes = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return der
 
@@ -262,6 +271,9 @@ def _check_client(p: Problems, where: str, entry: Mapping[str, Any]) -> None:
             else f"{where}: client_key is not a PEM private key"
         )
         return
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
     try:
         key = serialization.load_pem_private_key(keys[0].encode(), password=None)
     except TypeError:

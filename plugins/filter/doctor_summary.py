@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ansible_collections.dockyard.lab.plugins.module_utils.doctor import FAIL, STATUSES
+# module_utils.doctor (the docker_doctor module's checks) is imported in the functions, not here:
+# Ansible loads every filter file of the collection in each task's worker process to find one
+# filter, and only playbooks/doctor.yml uses these (tests/unit/test_filter_imports.py).
 
 COLUMNS = ("host", "name", "status", "detail")
 HEADERS = ("HOST", "CHECK", "STATUS", "WHAT / FIX")
@@ -22,6 +24,8 @@ def doctor_rows(results: Mapping[str, Any]) -> list[dict[str, str]]:
 
     A result without checks (unreachable, failed, or missing) gives one FAIL row named `connect`.
     """
+    from ansible_collections.dockyard.lab.plugins.module_utils.doctor import FAIL
+
     rows: list[dict[str, str]] = []
     for host, result in results.items():
         result = result if isinstance(result, Mapping) else {}
@@ -39,6 +43,8 @@ def doctor_rows(results: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def doctor_table(rows: Sequence[Mapping[str, str]]) -> str:
     """The rows as a text table (host, check, status, what was found and, for WARN and FAIL, the fix)."""
+    from ansible_collections.dockyard.lab.plugins.module_utils.doctor import STATUSES
+
     lines = [HEADERS]
     for row in rows:
         detail = row.get("message", "")
@@ -55,6 +61,8 @@ def doctor_table(rows: Sequence[Mapping[str, str]]) -> str:
 
 def doctor_failed(rows: Sequence[Mapping[str, str]]) -> list[str]:
     """'host: check' for each FAIL row."""
+    from ansible_collections.dockyard.lab.plugins.module_utils.doctor import FAIL
+
     return [f"{r.get('host')}: {r.get('name')}" for r in rows if r.get("status") == FAIL]
 
 

@@ -22,7 +22,7 @@ import ipaddress
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     Problems,
@@ -34,10 +34,14 @@ from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     show,
     type_name,
 )
-from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+# cryptography is imported where a certificate or key is parsed, not here: Ansible loads every
+# filter file of the collection in each task's worker process to find one filter, so what this
+# module imports at the top costs every task that uses any dockyard.lab filter
+# (tests/unit/test_filter_imports.py).
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 # A login name in the htpasswd file: no ':' (the field separator) and no spaces.
 _USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]*")
@@ -154,6 +158,8 @@ def _check_users(p: Problems, v: Mapping[str, Any]) -> None:
 
 def _load_certificate(p: Problems, name: str, text: Any) -> x509.Certificate | None:
     """The first certificate in `text`; a message naming the variable if there is none to read."""
+    from cryptography import x509
+
     if has_private_key(text):
         p.add(
             f"{name} holds a private key: give only certificates here (the role writes them readable by all; "
@@ -174,6 +180,9 @@ def _load_certificate(p: Problems, name: str, text: Any) -> x509.Certificate | N
 
 def _load_private_key(p: Problems, text: Any) -> PrivateKeyTypes | None:
     """The private key; if unreadable, a message without the exception's text (it could quote the key)."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
     blocks = [block for block in pem_blocks(text) if block.split("-----")[1].endswith("PRIVATE KEY")]
     try:
         if blocks:
@@ -188,6 +197,8 @@ def _load_private_key(p: Problems, text: Any) -> PrivateKeyTypes | None:
 
 
 def _subject_alt_names(certificate: x509.Certificate) -> list[str]:
+    from cryptography import x509
+
     try:
         extension = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
@@ -201,6 +212,8 @@ def _subject_alt_names(certificate: x509.Certificate) -> list[str]:
 
 def _is_ca(certificate: x509.Certificate) -> str:
     """'' for a CA, else what its basicConstraints say."""
+    from cryptography import x509
+
     try:
         constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
     except x509.ExtensionNotFound:
@@ -210,6 +223,8 @@ def _is_ca(certificate: x509.Certificate) -> str:
 
 def _spki(key: PrivateKeyTypes | x509.Certificate) -> bytes:
     """The public key (SubjectPublicKeyInfo, DER) of a private key or a certificate."""
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
