@@ -134,7 +134,7 @@ bench-down: venv ## Remove bench hosts left over by an interrupted bench
 
 clean: ## Remove Molecule instances, .venv and caches (images stay; see clean-images)
 	-@for s in molecule/*/; do [ -x $(VENV)/bin/molecule ] && molecule destroy -s "$$(basename $$s)" >/dev/null 2>&1; done; true
-	rm -rf $(VENV) .collections .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .collections .pytest_cache .mypy_cache .ruff_cache .cache/facts
 
 clean-images: ## Remove every image the kit made (dockyard/*)
 	-docker images --format '{{.Repository}}:{{.Tag}}' | grep '^dockyard/' | xargs -r docker rmi
