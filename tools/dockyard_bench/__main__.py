@@ -154,6 +154,26 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         runner.fresh_hosts(1)
         _record(plan.floor, runner.floor(host1))
         write(args, plan, info, partial=f"after {i + 1} of {args.repeats} cold/floor pairs")
+    rounds = args.repeats
+    # The 1-host rounds run on a machine that runs that one bench host: the other hosts' idle
+    # apps (a fan-out's Redis, MongoDB and Flask, six times) would load the 2 cores under them.
+    _say("==> 1 fresh host, converged (untimed): the host of the 1-host rounds")
+    runner.fresh_hosts(1)
+    runner.ansible("converge-1host", HEADLINE)
+    for i in range(rounds):
+        # The warm re-runs, then the per-task runs of each transport, starting one further each
+        # round: a load left over from the previous run does not always fall on the same one.
+        ones: list[tuple[str, Measurement]] = [("warm", plan.warm[1]), ("warm", plan.warm_mitogen),
+                                               *(("per-task", m) for m in plan.per_task.values())]
+        ones = ones[i % len(ones):] + ones[:i % len(ones)]
+        _say(f"==> 1-host round {i + 1} of {rounds}: {', '.join(f'{k} {m.profile}' for k, m in ones)}")
+        for kind, m in ones:
+            if kind == "warm":
+                _record(m, runner.ansible(f"warm-1host-{m.profile}-{i + 1}", m.profile, limit=[host1]))
+            else:
+                _record(m, runner.per_task(f"per-task-{m.profile}-{i + 1}", m.profile, host1))
+        _record(plan.start, runner.start(f"start-{i + 1}"))
+        write(args, plan, info, partial=f"after {i + 1} of {rounds} 1-host rounds")
     for i in range(args.repeats if plan.cold_fan else 0):
         _say(f"==> cold fan-out, round {i + 1}")
         for n, m in plan.cold_fan.items():
@@ -169,27 +189,14 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         _say(f"    fan-out setup failed, converging again (figure left out): {err.args[0].splitlines()[0]}")
         info["fan-out setup"] = "the converge of all hosts at once failed and was run again; not reported"
         runner.ansible(f"setup-{fanout[-1]}hosts-again", HEADLINE)
-    rounds = args.repeats
     for i in range(rounds):
-        # The 1-host runs first (the warm re-runs, then the per-task runs of each transport),
-        # starting one further each round: a load left over from the previous run does not
-        # always fall on the same one.
-        ones: list[tuple[str, Measurement]] = [("warm", plan.warm[1]), ("warm", plan.warm_mitogen),
-                                               *(("per-task", m) for m in plan.per_task.values())]
-        ones = ones[i % len(ones):] + ones[:i % len(ones)]
-        _say(f"==> round {i + 1} of {rounds}: on 1 host {', '.join(f'{k} {m.profile}' for k, m in ones)}, "
-             f"then warm re-runs on {', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s)")
-        for kind, m in ones:
-            if kind == "warm":
-                _record(m, runner.ansible(f"warm-1host-{m.profile}-{i + 1}", m.profile, limit=[host1]))
-            else:
-                _record(m, runner.per_task(f"per-task-{m.profile}-{i + 1}", m.profile, host1))
+        _say(f"==> fan-out round {i + 1} of {rounds}: warm re-runs on "
+             f"{', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s)")
         for n, m in plan.warm.items():
             if n > 1:
                 _record(m, runner.ansible(f"warm-{n}hosts-{i + 1}", HEADLINE, limit=host_names(n)))
-        _record(plan.start, runner.start(f"start-{i + 1}"))
         if i + 1 < rounds:
-            write(args, plan, info, partial=f"after {i + 1} of {rounds} warm rounds")
+            write(args, plan, info, partial=f"after {i + 1} of {rounds} fan-out rounds")
 
 
 def _interrupt(signum: int, frame: object) -> None:
