@@ -10,6 +10,8 @@
 # does not start last while the other slot has nothing left to do.
 # Each run's output goes to .cache/molecule/<scenario>-<distro>.log and is printed whole when
 # the run ends; its Molecule state lives in .cache/molecule/state/<scenario>-<distro>/. Every run happens even when one fails; the exit code is non-zero if any did.
+# Last, for each failed run, the few lines of its log that say what failed
+# (python -m dockyard_testing.digest): a CI page that shows only the end of the output shows them.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,13 +61,14 @@ report() {  # scenario distro
   read -r rc secs <"$log.rc"
   printf '\n==> molecule test -s %s (MOLECULE_DISTRO=%s)\n' "$s" "$d"
   cat "$log"
-  if [ "$rc" -eq 0 ]; then status=passed; else status=FAILED; failed=$((failed + 1)); fi
+  if [ "$rc" -eq 0 ]; then status=passed; else status=FAILED; failed=$((failed + 1)); failed_logs+=("$log"); fi
   printf '<== molecule test -s %s (MOLECULE_DISTRO=%s): %s in %dm%02ds\n' "$s" "$d" "$status" $((secs / 60)) $((secs % 60))
   results+=("$(printf '%-16s %-12s %-7s %5ss' "$s" "$d" "$status" "$secs")")
 }
 
 results=()
 failed=0
+failed_logs=()
 pending=("${runs[@]}")
 running=()
 while [ "${#pending[@]}" -gt 0 ] || [ "${#running[@]}" -gt 0 ]; do
@@ -87,4 +90,8 @@ done
 printf '\nMolecule summary (%d at a time)\n' "$jobs_max"
 printf '  %s\n' "${results[@]}"
 printf '%d passed, %d failed\n' $(( ${#results[@]} - failed )) "$failed"
+for log in "${failed_logs[@]+"${failed_logs[@]}"}"; do
+  printf '\nWhat failed in %s (the whole log is above):\n' "$log"
+  python -m dockyard_testing.digest "$log"
+done
 [ "$failed" -eq 0 ]
