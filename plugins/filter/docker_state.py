@@ -1,12 +1,13 @@
 """Filters behind "read the Docker state once, change only on drift" (mongo, demo_app's containers engine).
 
-A role reads its containers, images, volumes and networks with ONE
-community.docker.docker_host_info call (verbose_output: true) and decides from that read
-which of its change tasks (docker_network, docker_volume, docker_container, ...) must run:
+A role reads its containers, images, volumes and networks in ONE round trip
+(dockyard.lab.host_state's `docker` option, indexed by name on the host) and decides from that
+read which of its change tasks (docker_network, docker_volume, docker_container, ...) must run:
 on a re-run that finds everything as it should be, none does, and a round trip of 0.3-0.9 s
 per task is saved.
 
-- docker_state: that read indexed by exact name (Docker's name filters match substrings).
+- docker_state: the same index of a community.docker.docker_host_info result (verbose_output:
+  true), for a play that reads with that module (plugins/module_utils/docker_objects.py).
 - docker_spec: the fingerprint of the settings a role gives docker_container, carried by the
   container as the label org.dockyard.spec, so that a changed setting is a drift.
 - docker_container_drift: why a container must be (re)started, or '' when it runs as asked.
@@ -22,6 +23,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_objects import index_objects
+
 SPEC_LABEL = "org.dockyard.spec"
 
 
@@ -31,11 +34,7 @@ def docker_state(host_info: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     Containers are keyed by their name without the leading '/', images by each of their tags.
     A section the read did not ask for is empty.
     """
-    containers = {name.lstrip("/"): c for c in host_info.get("containers") or [] for name in c.get("Names") or []}
-    images = {tag: i for i in host_info.get("images") or [] for tag in i.get("RepoTags") or []}
-    volumes = {v["Name"]: v for v in host_info.get("volumes") or [] if "Name" in v}
-    networks = {n["Name"]: n for n in host_info.get("networks") or [] if "Name" in n}
-    return {"containers": containers, "images": images, "volumes": volumes, "networks": networks}
+    return index_objects(host_info)
 
 
 def docker_spec(settings: Mapping[str, Any]) -> str:

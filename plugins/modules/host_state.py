@@ -5,7 +5,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: host_state
-short_description: Read files, users, groups, packages, systemd units and probes in one round trip
+short_description: Read files, users, groups, packages, systemd units, probes and Docker objects in one round trip
 version_added: 0.2.0
 description:
   - Reads, without changing anything, the state a role needs to decide whether it has work to do
@@ -60,6 +60,40 @@ options:
     description: Shell patterns to count matches of, by name.
     type: dict
     default: {}
+  docker:
+    description:
+      - Docker objects to read by name from the Engine API's local socket (the lists
+        C(GET /containers/json?all=1), C(/images/json), C(/volumes), C(/networks), filtered on the
+        names, as M(community.docker.docker_host_info) returns them with C(verbose_output)).
+      - Returned under RV(docker) indexed by exact name, as the C(dockyard.lab.docker_state) filter
+        indexes a M(community.docker.docker_host_info) result.
+      - The module fails, naming the socket, when Docker cannot be read.
+    type: dict
+    suboptions:
+      containers:
+        description: Container names (stopped ones are read too).
+        type: list
+        elements: str
+        default: []
+      images:
+        description: Image references (C(name:tag)).
+        type: list
+        elements: str
+        default: []
+      volumes:
+        description: Volume names.
+        type: list
+        elements: str
+        default: []
+      networks:
+        description: Network names.
+        type: list
+        elements: str
+        default: []
+      socket:
+        description: Path of Docker's unix socket.
+        type: path
+        default: /var/run/docker.sock
 author: dockyard
 """
 
@@ -76,6 +110,16 @@ EXAMPLES = r"""
     globs:
       apt_lists: /var/lib/apt/lists/*_Packages*
   register: __docker_state
+
+- name: Read the app's containers, image, volume and network
+  dockyard.lab.host_state:
+    docker:
+      containers: [redis, web]
+      images: ["friendlyhello:latest"]
+      volumes: [redis-data]
+      networks: [friendlyhello]
+  register: __app_read
+  # __app_read.docker.containers.web.State == 'running', ...
 """
 
 RETURN = r"""
@@ -107,6 +151,13 @@ globs:
   description: Name -> number of matching paths.
   returned: always
   type: dict
+docker:
+  description:
+    - "{containers: {name: entry}, images: {repo:tag: entry}, volumes: {name: entry},
+      networks: {name: entry}}: the API's list entries, keyed by exact name (images by each
+      of their tags); a kind that was not asked for is empty."
+  returned: when I(docker) is given
+  type: dict
 """
 
 import os  # noqa: E402
@@ -114,6 +165,10 @@ import shutil  # noqa: E402
 from typing import Any  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
+from ansible_collections.dockyard.lab.plugins.module_utils.docker_objects import (  # noqa: E402
+    DockerReadError,
+    read_objects,
+)
 from ansible_collections.dockyard.lab.plugins.module_utils.host_reads import (  # noqa: E402
     UNIT_PROPERTIES,
     file_content,
@@ -150,6 +205,16 @@ def main() -> None:
             "units": {"type": "list", "elements": "str", "default": []},
             "commands": {"type": "dict", "default": {}},
             "globs": {"type": "dict", "default": {}},
+            "docker": {
+                "type": "dict",
+                "options": {
+                    "containers": {"type": "list", "elements": "str", "default": []},
+                    "images": {"type": "list", "elements": "str", "default": []},
+                    "volumes": {"type": "list", "elements": "str", "default": []},
+                    "networks": {"type": "list", "elements": "str", "default": []},
+                    "socket": {"type": "path", "default": "/var/run/docker.sock"},
+                },
+            },
         },
         supports_check_mode=True,
     )
@@ -186,6 +251,11 @@ def main() -> None:
         rc, out, stderr = module.run_command([str(a) for a in argv])
         result["commands"][name] = {"rc": rc, "stdout": out, "stderr": stderr}
     result["globs"] = {name: glob_count(str(pattern)) for name, pattern in p["globs"].items()}
+    if p["docker"] is not None:
+        try:
+            result["docker"] = read_objects(p["docker"], p["docker"]["socket"])
+        except DockerReadError as read_error:
+            module.fail_json(msg=f"host_state: {read_error}")
     module.exit_json(**result)
 
 
