@@ -79,7 +79,7 @@ def _get_json(socket_path: str, path: str, timeout: float) -> Any:
         connection.request("GET", path, headers={"Host": "docker"})
         response = connection.getresponse()
         body = response.read()
-    except OSError as err:
+    except (OSError, http.client.HTTPException) as err:
         raise DockerReadError(f"cannot reach Docker at {socket_path}: {err}. Is Docker installed and running?") from err
     finally:
         connection.close()

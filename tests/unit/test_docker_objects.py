@@ -162,3 +162,22 @@ def test_the_module_fails_naming_the_socket(tmp_path: Path) -> None:
     result = _host_state({"docker": {"socket": missing, "containers": ["redis"]}})
     assert result.get("failed") is True
     assert result["msg"].startswith(f"host_state: cannot reach Docker at {missing}: ")
+
+
+def test_a_socket_that_does_not_speak_http_is_a_read_error(tmp_path: Path) -> None:
+    path = str(tmp_path / "not-docker.sock")
+
+    class _Garbage(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(4096)
+            self.request.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+    server = socketserver.UnixStreamServer(path, _Garbage)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(DockerReadError, match=f"cannot reach Docker at {path}: "):
+            read_objects({"containers": ["redis"]}, path)
+    finally:
+        thread.join(5)
+        server.server_close()
