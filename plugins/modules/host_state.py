@@ -166,6 +166,7 @@ from typing import Any  # noqa: E402
 
 from ansible.module_utils.basic import AnsibleModule  # noqa: E402
 from ansible_collections.dockyard.lab.plugins.module_utils.docker_objects import (  # noqa: E402
+    DEFAULT_SOCKET,
     DockerReadError,
     read_objects,
 )
@@ -212,7 +213,7 @@ def main() -> None:
                     "images": {"type": "list", "elements": "str", "default": []},
                     "volumes": {"type": "list", "elements": "str", "default": []},
                     "networks": {"type": "list", "elements": "str", "default": []},
-                    "socket": {"type": "path", "default": "/var/run/docker.sock"},
+                    "socket": {"type": "path", "default": DEFAULT_SOCKET},
                 },
             },
         },

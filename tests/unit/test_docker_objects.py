@@ -4,10 +4,7 @@ against a stand-in Engine API served on a unix socket in this process."""
 from __future__ import annotations
 
 import json
-import os
 import socketserver
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -23,7 +20,7 @@ from ansible_collections.dockyard.lab.plugins.module_utils.docker_objects import
     read_objects,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+from dockyard_testing.adhoc import run_module
 
 # What a Docker 29 engine answered (trimmed), by path.
 ANSWERS: dict[str, Any] = {
@@ -133,33 +130,20 @@ def test_no_socket_names_the_socket(tmp_path: Path) -> None:
         read_objects({"volumes": ["redis-data"]}, missing)
 
 
-def _host_state(args: dict[str, Any]) -> dict[str, Any]:
-    """dockyard.lab.host_state through ansible against localhost, its result for the one host."""
-    env = {**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", "dockyard.lab.host_state",
-         "-a", json.dumps(args), "--check", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False,
-    )
-    assert proc.stdout, proc.stderr
-    result: dict[str, Any] = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
-    return result
-
-
 def test_the_module_reads_docker_objects_in_the_same_round_trip(engine: tuple[str, type[_Engine]]) -> None:
     path, _ = engine
-    result = _host_state({"packages": ["bash"], "docker": {"socket": path, "containers": ["redis"],
-                                                            "volumes": ["redis-data"]}})
+    docker = {"socket": path, "containers": ["redis"], "volumes": ["redis-data"]}
+    result = run_module("dockyard.lab.host_state", {"packages": ["bash"], "docker": docker})
     assert result["changed"] is False and result["packages"]["bash"]
     assert result["docker"]["containers"]["redis"]["State"] == "running"
     assert list(result["docker"]["volumes"]) == ["redis-data"]
     assert result["docker"]["images"] == {} and result["docker"]["networks"] == {}
-    assert "docker" not in _host_state({"packages": ["bash"]})
+    assert "docker" not in run_module("dockyard.lab.host_state", {"packages": ["bash"]})
 
 
 def test_the_module_fails_naming_the_socket(tmp_path: Path) -> None:
     missing = str(tmp_path / "docker.sock")
-    result = _host_state({"docker": {"socket": missing, "containers": ["redis"]}})
+    result = run_module("dockyard.lab.host_state", {"docker": {"socket": missing, "containers": ["redis"]}})
     assert result.get("failed") is True
     assert result["msg"].startswith(f"host_state: cannot reach Docker at {missing}: ")
 

@@ -5,10 +5,7 @@ against this machine (it changes nothing)."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +13,8 @@ import pytest
 import yaml
 from ansible_collections.dockyard.lab.plugins.filter import doctor_summary as fs
 from ansible_collections.dockyard.lab.plugins.module_utils import doctor as d
+
+from dockyard_testing.adhoc import run_module
 
 REPO = Path(__file__).resolve().parents[2]
 UNIT = {"LoadState": "loaded", "ActiveState": "active", "SubState": "running", "UnitFileState": "enabled"}
@@ -320,15 +319,8 @@ def test_the_playbook_repeats_the_roles_defaults_exactly() -> None:
 
 def test_the_module_reads_this_machine_and_changes_nothing() -> None:
     """The module end to end through ansible, against localhost, in check mode."""
-    env = {**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
-    args = json.dumps({"docker_users": ["no-such-user-x"], "controller_time": 0, "timeout": 2})
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", "dockyard.lab.docker_doctor",
-         "-a", args, "--check", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    result = run_module("dockyard.lab.docker_doctor",
+                        {"docker_users": ["no-such-user-x"], "controller_time": 0, "timeout": 2})
     assert result["changed"] is False and result["status"] == d.FAIL
     by_name = {c["name"]: c for c in result["checks"]}
     assert by_name["docker group: no-such-user-x"]["status"] == d.FAIL

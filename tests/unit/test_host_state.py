@@ -4,10 +4,7 @@ run against this machine through ansible (it changes nothing)."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +20,7 @@ from ansible_collections.dockyard.lab.plugins.module_utils.host_reads import (
     parse_systemctl_show,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+from dockyard_testing.adhoc import run_module
 
 
 def test_file_record_of_a_regular_file(tmp_path: Path) -> None:
@@ -137,18 +134,12 @@ def test_the_module_reads_this_machine_and_changes_nothing(tmp_path: Path) -> No
     """The module end to end through ansible, against localhost."""
     probe = tmp_path / "probe.txt"
     probe.write_text("hello\n")
-    args = json.dumps({"files": [str(probe), str(tmp_path / "missing")], "contents": [str(probe)],
-                       "getent": ["passwd", "group"], "packages": ["bash"],
-                       "commands": {"echo": ["echo", "hi"], "nope": ["no-such-command-x"]},
-                       "globs": {"txt": str(tmp_path / "*.txt")}})
-    env = {**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
-    proc = subprocess.run(
-        [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", "dockyard.lab.host_state",
-         "-a", args, "--check", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    result = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    result = run_module("dockyard.lab.host_state", {
+        "files": [str(probe), str(tmp_path / "missing")], "contents": [str(probe)],
+        "getent": ["passwd", "group"], "packages": ["bash"],
+        "commands": {"echo": ["echo", "hi"], "nope": ["no-such-command-x"]},
+        "globs": {"txt": str(tmp_path / "*.txt")}})
+    assert not result.get("failed"), result
     assert result["changed"] is False
     assert result["files"][str(probe)]["checksum"] == hashlib.sha1(b"hello\n").hexdigest()
     assert result["files"][str(tmp_path / "missing")] == {"exists": False}
