@@ -16,6 +16,9 @@
 - docker_daemon_variables: the role variable behind each daemon.json key, for error messages.
 - docker_live_restore_kept: the running containers a restart must keep (live-restore on).
 - docker_info_answered: whether `docker info`'s JSON comes from a dockerd that answered.
+- docker_daemon_writes: what the safe apply must write or set aside (daemon.json, its folder,
+  the drop-ins and theirs), from host_state's read of the files: the apply runs only when
+  there is something.
 - docker_rollback_plan: what a roll-back puts back (files written over or set aside) and
   removes (files created), from the apply's registered results.
 """
@@ -24,11 +27,13 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import posixpath
 import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ansible_collections.dockyard.lab.plugins.filter.host_drift import host_file_differs
 from ansible_collections.dockyard.lab.plugins.module_utils.checks import (
     Problems,
     is_abs_path,
@@ -481,6 +486,45 @@ def docker_live_restore_kept(host_info: Mapping[str, Any] | None) -> list[str]:
 # The suffix of a file the apply sets aside instead of deleting (systemd reads only *.conf
 # drop-ins and dockerd only daemon.json, so neither reads it); the roll-back puts it back.
 SET_ASIDE_SUFFIX = ".dockyard-removed"
+# The mode of every file the apply writes.
+FILE_MODE = "0644"
+
+
+def _is_dir(record: Mapping[str, Any] | None) -> bool:
+    return bool(record and record.get("exists") and record.get("isdir"))
+
+
+def docker_daemon_writes(
+    files: Mapping[str, Any], daemon_json: str, daemon_text: str | None, dropin_dir: str,
+    dropins: Mapping[str, str | None],
+) -> dict[str, Any]:
+    """What the safe apply must write or set aside, from host_state's `files` read.
+
+    `daemon_text` is the daemon.json the role writes, None when there is nothing to set (an
+    existing file is then set aside); `dropins` maps each drop-in's name to the text the role
+    writes, None when it is not wanted (an existing one is set aside). `files` must hold the
+    records of daemon.json, its folder, the drop-in folder and each drop-in. Returns
+    {config_dir, daemon_json, daemon_json_aside, dropin_dir: bool, dropins_write: [{name, text}],
+    dropins_aside: [names], any: bool}: each is true (or listed) only where the host differs
+    (missing folder, other content or mode, a file to set aside that exists).
+    """
+    wanted = {name: text for name, text in dropins.items() if text is not None}
+    plan: dict[str, Any] = {
+        "config_dir": not _is_dir(files.get(posixpath.dirname(daemon_json))),
+        "daemon_json": daemon_text is not None and host_file_differs(files.get(daemon_json), daemon_text, FILE_MODE),
+        "daemon_json_aside": daemon_text is None and bool((files.get(daemon_json) or {}).get("exists")),
+        "dropin_dir": bool(wanted) and not _is_dir(files.get(dropin_dir)),
+        "dropins_write": [
+            {"name": name, "text": text} for name, text in wanted.items()
+            if host_file_differs(files.get(f"{dropin_dir}/{name}"), text, FILE_MODE)
+        ],
+        "dropins_aside": [
+            name for name, text in dropins.items()
+            if text is None and (files.get(f"{dropin_dir}/{name}") or {}).get("exists")
+        ],
+    }
+    plan["any"] = any(plan.values())
+    return plan
 
 
 def docker_rollback_plan(written: list[Any] | None, set_aside: list[Any] | None) -> dict[str, list[Any]]:
@@ -524,4 +568,5 @@ class FilterModule:
             "docker_live_restore_kept": docker_live_restore_kept,
             "docker_info_answered": docker_info_answered,
             "docker_rollback_plan": docker_rollback_plan,
+            "docker_daemon_writes": docker_daemon_writes,
         }

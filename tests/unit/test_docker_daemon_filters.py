@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -351,3 +352,63 @@ def _aside(path: str, changed: bool = True) -> dict[str, Any]:
 )
 def test_rollback_plan(written: list[Any] | None, set_aside: list[Any] | None, plan: dict[str, Any]) -> None:
     assert dd.docker_rollback_plan(written, set_aside) == plan
+
+
+# --- docker_daemon_writes: the apply runs only where the read differs ----------------------------
+
+DAEMON = "/etc/docker/daemon.json"
+DROPINS = "/etc/systemd/system/docker.service.d"
+TEXT = '{\n  "live-restore": true\n}\n'
+ENV = "[Service]\nEnvironment=HTTP_PROXY=http://proxy.lab.test:3128\n"
+
+
+def _file(text: str, mode: str = "0644") -> dict[str, Any]:
+    return {"exists": True, "isdir": False, "mode": mode, "checksum": hashlib.sha1(text.encode()).hexdigest()}
+
+
+DIR = {"exists": True, "isdir": True, "mode": "0755"}
+MISSING = {"exists": False}
+
+
+def _files() -> dict[str, Any]:
+    """A host whose daemon.json is TEXT, without drop-ins."""
+    return {"/etc/docker": DIR, DAEMON: _file(TEXT), DROPINS: MISSING,
+            f"{DROPINS}/environment.conf": MISSING, f"{DROPINS}/hosts.conf": MISSING}
+
+
+def test_writes_of_a_host_as_asked_are_none() -> None:
+    plan = dd.docker_daemon_writes(_files(), DAEMON, TEXT, DROPINS, {"environment.conf": None, "hosts.conf": None})
+    assert plan == {"config_dir": False, "daemon_json": False, "daemon_json_aside": False, "dropin_dir": False,
+                    "dropins_write": [], "dropins_aside": [], "any": False}
+
+
+def test_writes_of_a_fresh_host() -> None:
+    files = {DAEMON: MISSING, "/etc/docker": MISSING, DROPINS: MISSING}
+    plan = dd.docker_daemon_writes(files, DAEMON, TEXT, DROPINS, {"environment.conf": ENV, "hosts.conf": None})
+    assert plan == {"config_dir": True, "daemon_json": True, "daemon_json_aside": False, "dropin_dir": True,
+                    "dropins_write": [{"name": "environment.conf", "text": ENV}], "dropins_aside": [], "any": True}
+
+
+@pytest.mark.parametrize(
+    ("files", "text", "dropins", "expected"),
+    [
+        # Another content, or the same content with another mode, is written again.
+        ({DAEMON: _file("{}\n")}, TEXT, {}, {"daemon_json": True}),
+        ({DAEMON: _file(TEXT, "0600")}, TEXT, {}, {"daemon_json": True}),
+        # Nothing to set: an existing daemon.json is set aside, a missing one left alone.
+        ({}, None, {}, {"daemon_json_aside": True}),
+        ({DAEMON: MISSING}, None, {}, {}),
+        # A drop-in no longer wanted is set aside when it exists; a wanted one is written when it differs.
+        ({f"{DROPINS}/hosts.conf": _file("x")}, TEXT, {"hosts.conf": None}, {"dropins_aside": ["hosts.conf"]}),
+        ({DROPINS: DIR, f"{DROPINS}/environment.conf": _file(ENV)}, TEXT, {"environment.conf": ENV}, {}),
+        ({DROPINS: DIR, f"{DROPINS}/environment.conf": _file("old")}, TEXT, {"environment.conf": ENV},
+         {"dropins_write": [{"name": "environment.conf", "text": ENV}]}),
+    ],
+)
+def test_writes_name_each_difference(
+    files: dict[str, Any], text: str | None, dropins: dict[str, str | None], expected: dict[str, Any]
+) -> None:
+    plan = dd.docker_daemon_writes({**_files(), **files}, DAEMON, text, DROPINS, dropins)
+    none = {"config_dir": False, "daemon_json": False, "daemon_json_aside": False, "dropin_dir": False,
+            "dropins_write": [], "dropins_aside": []}
+    assert plan == {**none, **expected, "any": bool(expected)}
