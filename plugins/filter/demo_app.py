@@ -215,10 +215,14 @@ def demo_app_containers_plan(
     and the rest; `app` without the port, which is each replica's own); `replicas` the list of
     demo_app_replicas; `rebuilt` whether the app's image was built after the read (its new ID
     is not in the read: every replica must be created again). Returns {"redis": {spec, drift},
-    "replicas": [{name, port, spec, drift}], "extra": [names]}: `spec` is the fingerprint the
-    container carries as its label, `drift` why it must be started or created again ('' when
-    it runs as asked, docker_container_drift), `extra` the containers labelled
-    `replica_label` = app["name"] that `replicas` does not name.
+    "replicas": [{name, port, spec, drift}], "extra": [names], "network_missing": bool,
+    "volumes_missing": [names], "changes": bool}: `spec` is the fingerprint the container
+    carries as its label, `drift` why it must be started or created again ('' when it runs as
+    asked, docker_container_drift), `extra` the containers labelled `replica_label` =
+    app["name"] that `replicas` does not name, `network_missing` whether app["network"] is not
+    in the read, `volumes_missing` the named volumes of redis["volumes"] ("name:/path") it
+    lacks, and `changes` whether any of these asks for a change (the role's change tasks run
+    only then).
     """
     network = [str(app["network"])]
     redis_spec = docker_spec(redis)
@@ -239,6 +243,13 @@ def demo_app_containers_plan(
     plan["extra"] = sorted(
         name for name, c in (state.get("containers") or {}).items()
         if (c.get("Labels") or {}).get(replica_label) == app["name"] and name not in wanted
+    )
+    plan["network_missing"] = str(app["network"]) not in (state.get("networks") or {})
+    named = [str(v).split(":", 1)[0] for v in redis.get("volumes") or []]
+    plan["volumes_missing"] = [v for v in named if not v.startswith("/") and v not in (state.get("volumes") or {})]
+    plan["changes"] = bool(
+        plan["redis"]["drift"] or any(r["drift"] for r in plan["replicas"]) or plan["extra"]
+        or plan["network_missing"] or plan["volumes_missing"]
     )
     return plan
 

@@ -342,6 +342,8 @@ def test_stack_pending() -> None:
 
 
 REDIS = {"name": "redis", "image": "redis:7", "command": ["redis-server"], "network": "net", "restart_policy": "always"}
+# A named volume and a bind mount: only the named one is the role's to create.
+REDIS_WITH_VOLUME = {**REDIS, "volumes": ["data:/data", "/srv/conf:/conf"]}
 APP = {"name": "web", "image": "friendlyhello:latest", "env": {"NAME": "World"}, "network": "net"}
 REPLICAS = [{"name": "web-1", "port": 4000}, {"name": "web-2", "port": 4001}]
 LABEL = "org.dockyard.demo_app.replica_of"
@@ -377,6 +379,7 @@ def test_plan_of_a_host_that_runs_as_asked_changes_nothing() -> None:
     assert plan["redis"]["drift"] == ""
     assert [r["drift"] for r in plan["replicas"]] == ["", ""]
     assert plan["extra"] == []
+    assert (plan["network_missing"], plan["volumes_missing"], plan["changes"]) == (False, [], False)
 
 
 def test_plan_of_a_fresh_host_starts_everything() -> None:
@@ -405,6 +408,7 @@ def test_plan_names_the_drift(change: Any, who: str, drift: str) -> None:
     plan = demo_app_containers_plan(_state(*change(_as_asked())), REDIS, app, REPLICAS, LABEL)
     found = {"redis": plan["redis"]["drift"], **{r["name"]: r["drift"] for r in plan["replicas"]}}
     assert found[who] == drift
+    assert plan["changes"]
     assert [name for name, d in found.items() if d] == (["web-1", "web-2"] if who != "redis" and drift.startswith("its")
                                                          else [who])
 
@@ -414,6 +418,23 @@ def test_plan_lists_replicas_of_earlier_runs_beyond_the_count() -> None:
                   _container("other-3", "x", labels={LABEL: "other"}), _container("webby", "x")]
     plan = demo_app_containers_plan(_state(*containers), REDIS, APP, REPLICAS, LABEL)
     assert plan["extra"] == ["web-3"]
+    assert plan["changes"]
+
+
+def test_plan_names_the_network_and_volumes_to_create() -> None:
+    # Only the named volume is the role's to create, not the bind mount.
+    empty: dict[str, Any] = {"containers": {}, "images": {}, "volumes": {}, "networks": {}}
+    plan = demo_app_containers_plan(empty, REDIS_WITH_VOLUME, APP, REPLICAS, LABEL)
+    assert (plan["network_missing"], plan["volumes_missing"], plan["changes"]) == (True, ["data"], True)
+    # A host whose containers run as asked but whose volume is gone still has a change to make.
+    spec = docker_spec(REDIS_WITH_VOLUME)
+    asked = [_container("redis", spec, image_id="sha256:redis"), *_as_asked()[1:]]
+    plan = demo_app_containers_plan(_state(*asked), REDIS_WITH_VOLUME, APP, REPLICAS, LABEL)
+    assert (plan["redis"]["drift"], plan["network_missing"], plan["volumes_missing"]) == ("", False, ["data"])
+    assert plan["changes"]
+    with_volume = {**_state(*asked), "volumes": {"data": {}}}
+    plan = demo_app_containers_plan(with_volume, REDIS_WITH_VOLUME, APP, REPLICAS, LABEL)
+    assert (plan["volumes_missing"], plan["changes"]) == ([], False)
 
 
 def test_plan_after_a_rebuild_recreates_every_replica_but_not_redis() -> None:

@@ -164,6 +164,7 @@ def test_changed_pages_rebuild_once_and_are_served(host, edited_pages: Path):
     assert again.rc == 0, again.output
     assert again.changed() == 0, again.output
     assert again.statuses("Read the site's container and image") == ["ok"]
-    assert again.statuses("Run the site (running as asked)") == ["skipping"], again.output[-3000:]
+    assert again.statuses("Start or create the site again") == ["skipping"], again.output[-3000:]
+    assert again.statuses("Run the site (running as asked)") == [], again.output[-3000:]
     assert image_id(host) == rebuilt
     assert container_id(host) == site
