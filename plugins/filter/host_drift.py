@@ -5,6 +5,9 @@ apt, user, ...) only where one of these says the host differs, so that a re-run 
 nothing to change costs one round trip instead of one per file, package or user.
 
 - host_file_differs: a file is missing, or its content or mode is not what the role writes.
+- host_file_checksum_differs: a downloaded file is missing, or its digest or mode is not the
+  one the role checks it against (`sha256:<hex>`, as get_url's `checksum` takes it).
+- host_files_existing: which of some paths exist (files the role removes where they are).
 - host_packages_missing: packages that are not installed, or not at the pinned version.
 - host_group_missing: users that are not (yet) members of a group.
 """
@@ -29,6 +32,27 @@ def host_file_differs(record: Mapping[str, Any] | None, content: str | None = No
     if content is not None and record.get("checksum") != hashlib.sha1(content.encode()).hexdigest():
         return True
     return mode is not None and record.get("mode") != mode.zfill(4)
+
+
+def host_file_checksum_differs(record: Mapping[str, Any] | None, checksum: str, mode: str | None = None) -> bool:
+    """True when the file host_state recorded is missing, its mode differs, or its digest is not `checksum`.
+
+    `checksum` is `<algorithm>:<hex>` as ansible.builtin.get_url takes it; host_state records
+    SHA-1 and SHA-256, so any other algorithm counts as differing (the caller's get_url then
+    checks the file itself).
+    """
+    if not record or not record.get("exists"):
+        return True
+    if mode is not None and record.get("mode") != mode.zfill(4):
+        return True
+    algorithm, _, digest = str(checksum).partition(":")
+    recorded = {"sha1": record.get("checksum"), "sha256": record.get("sha256")}.get(algorithm.lower())
+    return recorded is None or recorded != digest.lower()
+
+
+def host_files_existing(files: Mapping[str, Any], paths: Iterable[str]) -> list[str]:
+    """The `paths` that host_state's `files` read found on the host, in their order."""
+    return [path for path in paths if (files.get(path) or {}).get("exists")]
 
 
 def host_packages_missing(
@@ -60,6 +84,8 @@ class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
             "host_file_differs": host_file_differs,
+            "host_file_checksum_differs": host_file_checksum_differs,
+            "host_files_existing": host_files_existing,
             "host_packages_missing": host_packages_missing,
             "host_group_missing": host_group_missing,
         }

@@ -7,7 +7,9 @@ import hashlib
 import pytest
 from ansible_collections.dockyard.lab.plugins.filter.host_drift import (
     FilterModule,
+    host_file_checksum_differs,
     host_file_differs,
+    host_files_existing,
     host_group_missing,
     host_packages_missing,
 )
@@ -66,5 +68,35 @@ def test_group_members() -> None:
     assert host_group_missing(groups, "docker", []) == []
 
 
+KEY = b"-----BEGIN PGP PUBLIC KEY BLOCK-----\n"
+KEY_RECORD = {"exists": True, "mode": "0644", "checksum": hashlib.sha1(KEY).hexdigest(),
+              "sha256": hashlib.sha256(KEY).hexdigest()}
+
+
+@pytest.mark.parametrize(
+    ("record", "checksum", "mode", "differs"),
+    [
+        (KEY_RECORD, "sha256:" + hashlib.sha256(KEY).hexdigest(), "0644", False),
+        (KEY_RECORD, "SHA256:" + hashlib.sha256(KEY).hexdigest().upper(), None, False),
+        (KEY_RECORD, "sha1:" + hashlib.sha1(KEY).hexdigest(), "0644", False),
+        (KEY_RECORD, "sha256:" + "0" * 64, "0644", True),  # another key
+        (KEY_RECORD, "sha256:" + hashlib.sha256(KEY).hexdigest(), "0600", True),  # another mode
+        # host_state records no SHA-512: get_url must check the file itself.
+        (KEY_RECORD, "sha512:" + hashlib.sha512(KEY).hexdigest(), "0644", True),
+        ({"exists": False}, "sha256:" + hashlib.sha256(KEY).hexdigest(), "0644", True),
+        (None, "sha256:00", None, True),
+    ],
+)
+def test_file_checksum_differs(record: dict[str, object] | None, checksum: str, mode: str | None,
+                               differs: bool) -> None:
+    assert host_file_checksum_differs(record, checksum, mode) is differs
+
+
+def test_files_existing_in_their_order() -> None:
+    files = {"/b": {"exists": True}, "/a": {"exists": True}, "/c": {"exists": False}}
+    assert host_files_existing(files, ["/a", "/c", "/b", "/unread"]) == ["/a", "/b"]
+
+
 def test_registered() -> None:
-    assert set(FilterModule().filters()) == {"host_file_differs", "host_packages_missing", "host_group_missing"}
+    assert set(FilterModule().filters()) == {"host_file_differs", "host_file_checksum_differs", "host_files_existing",
+                                             "host_packages_missing", "host_group_missing"}

@@ -43,6 +43,34 @@ def test_leftovers_of_old_setups_are_gone(host):
     assert not host.file("/etc/apt/trusted.gpg.d/docker.gpg").exists
 
 
+# The repository's steps that change the host: on a host set up already none of them runs (the
+# role's one read of the host shows nothing to change). The legacy apt-key step is left out: it
+# runs wherever the image has /etc/apt/trusted.gpg.
+REPOSITORY_CHANGES = (
+    "Remove leftovers of earlier Docker repository setups",
+    "Create the apt keyring directory",
+    "Download Docker's signing key, checked against its checksum",
+    "Add Docker's repository",
+)
+
+
+def test_a_rerun_makes_no_round_trip_for_the_repository(host):
+    result = run_playbook(SCENARIO / "converge.yml", {}, "--tags", "docker_repository")
+    assert result.rc == 0, result.output[-2000:]
+    assert result.changed() == 0, result.output[-2000:]
+    assert result.statuses("Read the host's Docker setup") == ["ok"], result.output[-3000:]
+    ran = {task: result.statuses(task) for task in REPOSITORY_CHANGES}
+    assert ran == {task: ["skipping"] for task in REPOSITORY_CHANGES}, result.output[-3000:]
+
+
+def test_a_changed_source_is_written_again(host):
+    host.run("sed -i 's/^Components: .*/Components: nightly/' /etc/apt/sources.list.d/docker.sources")
+    result = run_playbook(SCENARIO / "converge.yml", {}, "--tags", "docker_repository")
+    assert result.rc == 0, result.output[-2000:]
+    assert result.statuses("Add Docker's repository") == ["changed"], result.output[-3000:]
+    assert _sources(host)["Components"] == "stable"
+
+
 @pytest.mark.skipif(not FULL, reason="Docker's repository is unreachable here: repository phase only")
 def test_docker_ce_installed_and_running(host):
     for package in ("docker-ce", "docker-ce-cli", "containerd.io", "docker-buildx-plugin", "docker-compose-plugin"):
