@@ -148,11 +148,14 @@ def test_transports_override_the_connection_or_the_strategy(monkeypatch: pytest.
         transport_options("telnet", "/x")
 
 
-def test_busy_seconds_leave_out_idle_and_iowait() -> None:
+def test_busy_seconds_leave_out_idle_iowait_and_steal() -> None:
     fields = ["cpu", "100", "10", "50", "1000", "40", "5", "5", "30", "0", "0"]
-    assert machine.busy_seconds(fields, 100) == pytest.approx(2.0)
+    assert machine.busy_seconds(fields, 100) == pytest.approx(1.7)
+    assert machine.steal_seconds(fields, 100) == pytest.approx(0.3)
     assert machine.busy_seconds(["intr", "1"], 100) == 0.0
-    assert machine.cpu_busy() > 0
+    assert machine.steal_seconds(["intr", "1"], 100) == 0.0
+    busy, steal = machine.cpu_times()
+    assert busy > 0 and steal >= 0
 
 
 def _sample(seconds: float, changed: int = 0, tasks: int = 50, cpu: float = 0.0, skipped: int = 0) -> Sample:
@@ -202,6 +205,16 @@ def test_warm_rows_name_the_start_and_the_skipped_tasks() -> None:
         in warm.reason
 
 
+def test_rows_name_the_time_the_hypervisor_took() -> None:
+    stolen = Sample(12.0, 32.0, 20.0, 0, 1.0, 2.0, "2026-01-01T00:00:00Z", "x.log", 40, 12.0, steal=7.0)
+    inputs = _inputs([stolen] * 3)
+    warm, fanout = issue_rows(inputs)[1], issue_rows(inputs)[4]
+    assert "the hypervisor gave 7 CPU-s to other guests (steal), time this work waited" in warm.reason
+    # No steal recorded (the 6-host runs here, or results from before it was): nothing said.
+    assert "hypervisor" not in fanout.reason
+    assert "hypervisor" not in issue_rows(_inputs([_sample(12.0)] * 3))[1].reason
+
+
 def test_a_warm_rerun_that_changes_fails_its_target() -> None:
     warm = issue_rows(_inputs([_sample(5.0), _sample(6.0, changed=3), _sample(7.0)]))[1]
     assert warm.verdict == "FAIL" and warm.broken == "changed=3 in 1 of 3 run(s)"
@@ -221,6 +234,10 @@ def test_issue_rows_not_measured() -> None:
 
 def test_markdown_tables() -> None:
     rows = [_row("(4) cold converge", "ssh", [120.0, 110.0, 130.0]), _row("(4) shell floor", "floor", [55.0])]
+    cold_samples = rows[0]["samples"]
+    assert isinstance(cold_samples, list)
+    for sample, steal in zip(cold_samples, [4.0, 6.0, 9.0], strict=True):
+        sample["steal"] = steal
     per_task = [_row("(1) per task", "ssh", [0.25, 0.3]), _row("(1) per task", "mitogen", [0.05])]
     targets = [Target("warm ≤ 10 s", 10.0, "s", 60.0, reason="over by 50.0 s"),
                Target("cold within 1.5x", 1.5, "x", 2.18), Target("6 hosts within 2.5x", 2.5, "x", None),
@@ -229,8 +246,10 @@ def test_markdown_tables() -> None:
                          transport_names=TRANSPORTS, per_task_tasks=40, targets=targets,
                          ratios=[("cold / floor", 120.0 / 55.0)], notes=["a note"], command="make bench")
     lines = text.splitlines()
-    assert ("| (4) cold converge | 1 | ssh | 120.0 s | 110.0 s | 130.0 s | 3 | 50 | 12 "
+    assert ("| (4) cold converge | 1 | ssh | 120.0 s | 110.0 s | 130.0 s | 3 | 50 | 12 | 6 "
             "| 1.0→2.5, 1.0→2.5, 1.0→2.5 |") in lines
+    # A result written before steal was recorded shows none, not 0.
+    assert "| (4) shell floor | 1 | floor | 55.0 s | 55.0 s | 55.0 s | 1 | 50 | 12 | - | 1.0→2.5 |" in lines
     assert "| warm ≤ 10 s | 60.0 s | 10.0 s | FAIL | over by 50.0 s |" in lines
     assert "| cold within 1.5x | 2.18x | 1.50x | FAIL | — |" in lines
     assert "| 6 hosts within 2.5x | — | 2.50x | not measured | — |" in lines

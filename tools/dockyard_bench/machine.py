@@ -33,21 +33,36 @@ def load() -> float:
     return round(os.getloadavg()[0], 2)
 
 
-def cpu_busy(stat: str = "/proc/stat") -> float:
-    """CPU-seconds this machine has been busy since boot, every core and process (not idle, not iowait)."""
+def cpu_times(stat: str = "/proc/stat") -> tuple[float, float]:
+    """(busy, steal): CPU-seconds since boot that this machine's processes used, every core (not
+    idle, not iowait, not steal), and that the hypervisor gave to other guests (steal)."""
     try:
         fields = Path(stat).read_text(encoding="utf-8").splitlines()[0].split()
     except (OSError, IndexError):
-        return 0.0
-    return busy_seconds(fields, os.sysconf("SC_CLK_TCK"))
+        return 0.0, 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    return busy_seconds(fields, ticks), steal_seconds(fields, ticks)
+
+
+def _ticks(fields: list[str]) -> list[int]:
+    """user nice system idle iowait irq softirq steal, from the `cpu` line of /proc/stat ([] for another line)."""
+    if not fields or fields[0] != "cpu":
+        return []
+    return [int(x) for x in fields[1:9]]
 
 
 def busy_seconds(fields: list[str], ticks_per_second: int) -> float:
-    """Busy seconds from the `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal ..."""
-    if not fields or fields[0] != "cpu":
+    """Busy seconds from the `cpu` line of /proc/stat: every field but idle, iowait and steal."""
+    ticks = _ticks(fields)
+    if not ticks:
         return 0.0
-    ticks = [int(x) for x in fields[1:9]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / ticks_per_second
+    return (sum(ticks) - ticks[3] - ticks[4] - ticks[7]) / ticks_per_second
+
+
+def steal_seconds(fields: list[str], ticks_per_second: int) -> float:
+    """Seconds the hypervisor ran other guests while this one had work (steal), from the `cpu` line."""
+    ticks = _ticks(fields)
+    return ticks[7] / ticks_per_second if len(ticks) > 7 else 0.0
 
 
 def now() -> str:

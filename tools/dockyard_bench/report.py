@@ -24,16 +24,19 @@ def _loads(row: Row) -> str:
 
 def measurement_table(rows: Sequence[Row]) -> list[str]:
     lines = [
-        "| measurement | hosts | transport | median | min | max | n | tasks | CPU-s | load (1 min) before → after |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|",
+        "| measurement | hosts | transport | median | min | max | n | tasks | CPU-s | steal s "
+        "| load (1 min) before → after |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         s = summary_of(row)
         tasks = summary_of(row, "tasks").median if all("tasks" in x for x in row["samples"]) else 0
         cpu = summary_of(row, "cpu").median if all("cpu" in x for x in row["samples"]) else 0
+        # Results written before steal was recorded have none: shown as "-", not as 0.
+        steal = f"{summary_of(row, 'steal').median:.0f}" if all("steal" in x for x in row["samples"]) else "-"
         lines.append(
             f"| {row['label']} | {row['hosts']} | {row['profile']} | {s.median:.1f} s | {s.minimum:.1f} s "
-            f"| {s.maximum:.1f} s | {s.n} | {tasks:.0f} | {cpu:.0f} | {_loads(row)} |"
+            f"| {s.maximum:.1f} s | {s.n} | {tasks:.0f} | {cpu:.0f} | {steal} | {_loads(row)} |"
         )
     return lines
 
@@ -95,7 +98,9 @@ def render(
                 "", *per_task_table(per_task_rows, transport_names, per_task_tasks), ""]
     out += ["## Measurements", "",
             "Seconds; each figure is the median of the runs (n). tasks: PLAY RECAP ok= over all hosts (median); "
-            "CPU-s: CPU-seconds this machine was busy during the run, every process (median).", "",
+            "CPU-s: CPU-seconds this machine's processes used during the run, every process (median); "
+            "steal s: CPU-seconds the hypervisor gave to other guests meanwhile (/proc/stat's steal, median), "
+            "time in which this machine's work waited.", "",
             *measurement_table(rows), ""]
     if ratios:
         out += ["## Ratios", "", *ratio_table(ratios), ""]

@@ -95,6 +95,7 @@ class Sample:
     tasks: int = 0  # tasks that ran on the hosts (PLAY RECAP ok=, all hosts)
     cpu: float = 0.0  # CPU-seconds this machine was busy during the run (every process)
     skipped: int = 0  # tasks skipped (PLAY RECAP skipped=, all hosts): no round trip, controller work
+    steal: float = 0.0  # CPU-seconds the hypervisor gave to other guests during the run (not in cpu)
 
 
 @dataclass
@@ -121,6 +122,7 @@ class _Timed:
     load_before: float
     load_after: float
     started: str
+    steal: float = 0.0
 
 
 class Runner:
@@ -157,11 +159,12 @@ class Runner:
 
     def _timed(self, run: Callable[[], str]) -> _Timed:
         """Run `run` with the clock, the machine's CPU counter and its load read around it."""
-        before, started, cpu0 = machine.load(), machine.now(), machine.cpu_busy()
+        before, started, (cpu0, steal0) = machine.load(), machine.now(), machine.cpu_times()
         t0 = time.monotonic()
         out = run()
         wall = time.monotonic() - t0
-        return _Timed(out, wall, machine.cpu_busy() - cpu0, before, machine.load(), started)
+        cpu1, steal1 = machine.cpu_times()
+        return _Timed(out, wall, cpu1 - cpu0, before, machine.load(), started, steal1 - steal0)
 
     def _playbook(self, args: list[str], log: Path, transport: str) -> _Timed:
         """One timed ansible-playbook run over `transport`, with its own SSH control folder."""
@@ -215,7 +218,7 @@ class Runner:
             raise BenchError(f"{name}: no PLAY RECAP in the output (log: {log})")
         return Sample(round(t.wall - untimed, 2), round(t.wall, 2), round(untimed, 2), total_changed(counters),
                       t.load_before, t.load_after, t.started, str(log), tasks_run(counters), round(t.cpu, 2),
-                      tasks_skipped(counters))
+                      tasks_skipped(counters), round(t.steal, 2))
 
     def start(self, name: str) -> Sample:
         """Time ansible-playbook's own start for bench_site.yml: `--syntax-check` reads the
@@ -224,7 +227,7 @@ class Runner:
         t = self._timed(lambda: self._run(["ansible-playbook", "-i", INVENTORY, "playbooks/bench_site.yml",
                                            "--syntax-check"], log))
         return Sample(round(t.wall, 2), round(t.wall, 2), 0.0, 0, t.load_before, t.load_after, t.started, str(log),
-                      0, round(t.cpu, 2))
+                      0, round(t.cpu, 2), steal=round(t.steal, 2))
 
     def per_task(self, name: str, transport: str, host: str) -> Sample:
         """Seconds per trivial task over `transport`: the span between the marks around N tasks, over N.
@@ -243,7 +246,7 @@ class Runner:
             raise BenchError(f"{name}: expected both marks and {PER_TASK_TASKS + 3} tasks (log: {log})")
         return Sample(round(span / PER_TASK_TASKS, 4), round(t.wall, 2), round(t.wall - span, 2),
                       total_changed(counters), t.load_before, t.load_after, t.started, str(log), PER_TASK_TASKS,
-                      round(t.cpu, 2))
+                      round(t.cpu, 2), steal=round(t.steal, 2))
 
     def floor(self, host: str) -> Sample:
         """Time bench/floor.sh on a fresh `host`: engine phase, untimed image copy, apps phase."""
@@ -262,4 +265,4 @@ class Runner:
                                              self._log("floor-apps"), stdin=script))
         return Sample(round(engine.wall + apps.wall, 2), round(engine.wall + copy.wall + apps.wall, 2),
                       round(copy.wall, 2), 0, engine.load_before, apps.load_after, engine.started, str(log),
-                      0, round(engine.cpu + apps.cpu, 2))
+                      0, round(engine.cpu + apps.cpu, 2), steal=round(engine.steal + apps.steal, 2))

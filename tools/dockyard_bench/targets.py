@@ -55,6 +55,13 @@ def _cpu_pair(ansible: float | None, floor: float | None) -> str:
     return f"the machine was busy {ansible:.0f} CPU-s during the converge, {floor:.0f} during the floor"
 
 
+def _steal(seconds: float | None, during: str = "") -> str:
+    """Time the hypervisor ran other guests while this machine had work: none of the figures' work."""
+    if not seconds:
+        return ""
+    return f"the hypervisor gave {seconds:.0f} CPU-s to other guests{during} (steal), time this work waited"
+
+
 def per_task_row(inputs: Inputs) -> Target:
     parts = [f"{SHORT[t]} {m:.3f} s" for t in SHORT if (m := _median(inputs.per_task.get(t))) is not None]
     missing = [SHORT[t] for t in SHORT if _median(inputs.per_task.get(t)) is None]
@@ -79,7 +86,8 @@ def warm_row(inputs: Inputs, transport: str, limit: float, name: str) -> Target:
              "collection: --syntax-check)" if start else "",
              _round_trips(_median(m, "tasks"), _median(inputs.per_task.get(transport)), transport,
                           _median(m, "skipped")),
-             f"the machine was busy {cpu:.0f} CPU-s ({cpu / median:.2f} cores)" if cpu else ""]
+             f"the machine was busy {cpu:.0f} CPU-s ({cpu / median:.2f} cores)" if cpu else "",
+             _steal(_median(m, "steal"))]
     if not broken:
         parts.append("changed=0 in every run")
     return Target(name, limit, "s", median, "; ".join(p for p in parts if p), broken)
@@ -95,7 +103,8 @@ def cold_row(inputs: Inputs) -> Target:
              f"{COLD_FLOOR_LIMIT}x allows +{(COLD_FLOOR_LIMIT - 1) * floor:.1f} s",
              _round_trips(_median(inputs.cold, "tasks"), _median(inputs.per_task.get("ssh")), "ssh"),
              f"{changed:.0f} of them changed something" if changed is not None else "",
-             _cpu_pair(_median(inputs.cold, "cpu"), _median(inputs.floor, "cpu"))]
+             _cpu_pair(_median(inputs.cold, "cpu"), _median(inputs.floor, "cpu")),
+             _steal(_median(inputs.cold, "steal"), " during the converge")]
     return Target(name, COLD_FLOOR_LIMIT, "x", cold / floor,
                   "; ".join(p for p in parts if p))
 
@@ -115,7 +124,8 @@ def fanout_row(inputs: Inputs) -> Target:
         reason += (f"; the machine was busy {c1:.0f} CPU-s for 1 host ({c1 / w1:.2f} cores), {cn:.0f} CPU-s for "
                    f"{FANOUT_HOSTS} ({cn / c1:.1f}x the work): on {inputs.cores} cores that work alone takes "
                    f"≥ {cn / inputs.cores:.1f} s = {cn / inputs.cores / w1:.2f}x one host")
-    return Target(name, FANOUT_LIMIT, "x", wn / w1, reason)
+    steal = _steal(_median(many, "steal"), f" during the {FANOUT_HOSTS}-host runs")
+    return Target(name, FANOUT_LIMIT, "x", wn / w1, f"{reason}; {steal}" if steal else reason)
 
 
 def issue_rows(inputs: Inputs) -> list[Target]:
