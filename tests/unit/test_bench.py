@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dockyard_bench import BenchError, machine, report, runner
-from dockyard_bench.__main__ import Plan, main, write
+from dockyard_bench.__main__ import Plan, main, measure, write
 from dockyard_bench.runner import TRANSPORTS, Measurement, Sample, transport_options, trivial_playbook
 from dockyard_bench.stats import (
     Target,
@@ -290,3 +290,49 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     assert [t["verdict"] for t in raw["targets"]] == ["measured", "pass", "FAIL", "pass", "pass"]
     assert (tmp_path / "bench.png").stat().st_size > 0
     assert main(["--replot", "--out", str(tmp_path)]) == 0
+
+
+class _CountingRunner:
+    """Stands in for Runner in measure(): records the hosts it starts and the runs it times."""
+
+    def __init__(self) -> None:
+        self.fresh: list[int] = []
+        self.runs: list[str] = []
+
+    def _sample(self, name: str) -> Sample:
+        self.runs.append(name)
+        return _sample(1.0)
+
+    def fresh_hosts(self, count: int) -> None:
+        self.fresh.append(count)
+
+    def ansible(self, name: str, transport: str, limit: list[str] | None = None) -> Sample:
+        return self._sample(name)
+
+    def floor(self, host: str) -> Sample:
+        return self._sample("floor")
+
+    def per_task(self, name: str, transport: str, host: str) -> Sample:
+        return self._sample(name)
+
+    def start(self, name: str) -> Sample:
+        return self._sample(name)
+
+    def save_contexts(self, host: str) -> None:
+        pass
+
+    def engine_version(self, host: str) -> str:
+        return "29.0.0"
+
+
+@pytest.mark.parametrize(("fanout", "fresh", "setups"), [([1], [1, 1, 1], 0), ([1, 6], [1, 1, 1, 6], 1)])
+def test_a_bench_without_fan_out_sets_up_no_fan_out_hosts(
+    tmp_path: Path, fanout: list[int], fresh: list[int], setups: int
+) -> None:
+    args = argparse.Namespace(out=tmp_path, quick=False, repeats=1, fanout=fanout, cold_fanout=False,
+                              distro="debian12", argv=[])
+    fake = _CountingRunner()
+    info = {"cores": "2", "cpu": "Test CPU", "date": "2026-01-01T00:00:00Z", "load before": "1.0"}
+    measure(args, fake, Plan.make(fanout, cold_fanout=False), info)  # type: ignore[arg-type]
+    assert fake.fresh == fresh
+    assert len([r for r in fake.runs if r.startswith("setup-")]) == setups

@@ -179,6 +179,8 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         for n, m in plan.cold_fan.items():
             runner.fresh_hosts(n)
             _record(m, runner.ansible(f"cold-{n}hosts-{i + 1}", HEADLINE))
+    if len(fanout) == 1:
+        return  # --fanout 1: no fan-out, so no fan-out hosts to set up
     _say(f"==> fan-out setup: {fanout[-1]} fresh host(s), converged at once")
     runner.fresh_hosts(fanout[-1])
     try:
