@@ -336,3 +336,18 @@ def test_a_bench_without_fan_out_sets_up_no_fan_out_hosts(
     measure(args, fake, Plan.make(fanout, cold_fanout=False), info)  # type: ignore[arg-type]
     assert fake.fresh == fresh
     assert len([r for r in fake.runs if r.startswith("setup-")]) == setups
+
+
+def test_chart_writes_each_median_past_its_whisker() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = [_row("(2) warm re-run", "ssh", [5.4, 6.1, 8.7]), _row("(4) cold converge", "ssh", [86.0, 93.3, 94.5])]
+    fig, ax = plt.subplots()
+    report._bars(ax, rows, ["warm", "cold"], "seconds", "{:.1f} s")
+    texts = {t.get_text().strip(): t.get_position()[0] for t in ax.texts}
+    plt.close(fig)
+    assert texts == {"6.1 s": 8.7, "93.3 s": 94.5}
+    assert ax.get_xlim()[1] > 94.5

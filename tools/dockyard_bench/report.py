@@ -118,8 +118,11 @@ def _bars(ax: Any, rows: Sequence[Row], labels: Sequence[str], unit: str, fmt: s
     ax.set_yticks(range(len(rows)), labels=labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"{unit} (median; whiskers: min-max)", fontsize=8)
-    for i, m in enumerate(medians):
-        ax.text(m, i, " " + fmt.format(m), va="center", fontsize=7)
+    # Each median is written past its whisker, not over it; the axis leaves room for the text.
+    maxima = [s.maximum for s in summaries]
+    ax.set_xlim(0, max(maxima, default=0) * 1.15 or 1)
+    for i, (m, top) in enumerate(zip(medians, maxima, strict=True)):
+        ax.text(top, i, "  " + fmt.format(m), va="center", fontsize=7)
 
 
 def chart(rows: Sequence[Row], per_task_rows: Sequence[Row], path: str, title: str) -> None:
@@ -137,7 +140,7 @@ def chart(rows: Sequence[Row], per_task_rows: Sequence[Row], path: str, title: s
         if unit == "seconds":
             labels = [f"{r['label']}, {r['hosts']} host{'s' if int(r['hosts']) > 1 else ''} ({r['profile']})"
                       for r in these]
-            _bars(ax, these, labels, unit, "{:.0f} s")
+            _bars(ax, these, labels, unit, "{:.1f} s")
         else:
             _bars(ax, these, [f"(1) per task, {r['profile']}" for r in these], unit, "{:.3f} s")
     axes[0, 0].set_title(title, fontsize=9)
