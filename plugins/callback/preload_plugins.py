@@ -43,9 +43,9 @@ description:
     not loaded. To find one C(dockyard.lab) filter, a worker loads every filter file of the
     collection.
   - When the playbook starts, this callback loads in the main process ansible-core's action,
-    filter, test and lookup plugins, the configured connection, become and shell plugins
-    (C(ssh), C(sudo) and C(sh) unless configured otherwise), and this collection's filters and
-    lookups, so that every worker inherits them instead of loading them again.
+    filter, test and lookup plugins, the configured connection and become plugins (C(ssh) and
+    C(sudo) unless configured otherwise), the C(sh) shell, and this collection's filters and
+    lookup, so that every worker inherits them instead of loading them again.
   - It changes no result and prints nothing. A plugin that fails to load here is left to the
     task that needs it, which reports the error as it would without this callback (the failure
     is shown with C(-vvv)).
