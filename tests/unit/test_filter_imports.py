@@ -5,6 +5,9 @@ know which file defines the name), and it does so in each task's worker process:
 that keeps nothing from the last task. So whatever a filter file imports at its top is paid by
 every task that uses any filter of the collection. cryptography (about 45 ms a task here) and
 module_utils.doctor (about 14 ms) are imported inside the functions that need them.
+The project's ansible.cfg enables the collection's preload_plugins callback, which loads these
+files once before the first play; the rule still holds for everyone whose own ansible.cfg does
+not enable it, and for the callback's own load.
 """
 
 from __future__ import annotations
