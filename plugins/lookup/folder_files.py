@@ -8,6 +8,7 @@ let a role refuse what it should not copy (a link that leaves the folder, a devi
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import posixpath
@@ -30,6 +31,8 @@ description:
     target's when that is a regular file inside the folder; empty otherwise), and for a link
     C(target) (the link as written) and C(inside) (whether it resolves to a regular file inside
     the folder).
+  - With I(content), each regular file and each link to a regular file inside the folder also
+    has C(content), its bytes in base64 (for the C(dockyard.lab.build_context_archive) filter).
   - Fails when the path is not a folder or a file cannot be read.
 options:
   _terms:
@@ -37,6 +40,10 @@ options:
     required: true
     type: list
     elements: path
+  content:
+    description: Also return each file's content (base64).
+    type: bool
+    default: false
 """
 
 EXAMPLES = """
@@ -86,18 +93,28 @@ def _entries(root: str, real_root: str, relative: str) -> Iterator[dict[str, Any
             yield {"path": path, "kind": "other", "sha256": ""}
 
 
-def folder_files(folder: str) -> list[dict[str, Any]]:
-    """Every file under `folder`, sorted by path; OSError when it is not a readable folder."""
+def folder_files(folder: str, content: bool = False) -> list[dict[str, Any]]:
+    """Every file under `folder`, sorted by path, with its bytes (base64) as `content` when asked
+    (regular files, and links to one inside the folder); OSError when it is not a readable folder."""
     if not os.path.isdir(folder):
         raise NotADirectoryError(f"{folder} is not a folder")
-    return sorted(_entries(folder, os.path.realpath(folder), ""), key=lambda e: str(e["path"]))
+    entries = sorted(_entries(folder, os.path.realpath(folder), ""), key=lambda e: str(e["path"]))
+    if content:
+        for entry in entries:
+            if entry["kind"] == "file" or (entry["kind"] == "link" and entry["inside"]):
+                with open(os.path.join(folder, entry["path"]), "rb") as handle:
+                    entry["content"] = base64.b64encode(handle.read()).decode("ascii")
+    return entries
 
 
 class LookupModule(LookupBase):  # type: ignore[misc]
     def run(self, terms: list[Any], variables: Any = None, **kwargs: Any) -> list[dict[str, Any]]:
         if len(terms) != 1 or not isinstance(terms[0], str) or not os.path.isabs(terms[0]):
             raise AnsibleLookupError(f"folder_files takes one absolute folder path, got {terms!r}")
+        unknown = sorted(set(kwargs) - {"content"})
+        if unknown or not isinstance(kwargs.get("content", False), bool):
+            raise AnsibleLookupError(f"folder_files takes only content=true|false, got {kwargs!r}")
         try:
-            return folder_files(terms[0])
+            return folder_files(terms[0], kwargs.get("content", False))
         except OSError as error:
             raise AnsibleLookupError(f"folder_files: cannot read {terms[0]}: {error}") from error

@@ -1,4 +1,4 @@
-"""The build context checksum of dockyard.lab._common (plugins/filter/build_context.py).
+"""The build context checksum of dockyard.lab._common (plugins/filter/image_context.py).
 
 An image is rebuilt when its label changes, so for a context without copied files the checksum
 must stay what roles/_common/tasks/build_image.yml computed in Jinja before copies existed
@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
-from ansible_collections.dockyard.lab.plugins.filter.build_context import FilterModule, build_context_checksum
+from ansible_collections.dockyard.lab.plugins.filter.image_context import FilterModule, build_context_checksum
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD_IMAGE = ROOT / "roles" / "_common" / "tasks" / "build_image.yml"
@@ -154,4 +154,4 @@ def test_bad_calls_fail_loudly() -> None:
 
 
 def test_filter_is_registered() -> None:
-    assert FilterModule().filters() == {"build_context_checksum": build_context_checksum}
+    assert FilterModule().filters()["build_context_checksum"] is build_context_checksum

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from pathlib import Path
@@ -68,3 +69,25 @@ def test_the_lookup_takes_one_absolute_folder(tmp_path: Path) -> None:
             lookup.run(terms)
     with pytest.raises(AnsibleLookupError, match="is not a folder"):
         lookup.run([str(tmp_path / "missing")])
+
+
+def test_content_adds_the_bytes_of_files_and_of_links_inside(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "img").mkdir(parents=True)
+    (pages / "index.html").write_bytes(b"home\r\n")
+    (pages / "img" / "logo.png").write_bytes(bytes(range(256)))
+    (pages / "home.html").symlink_to("index.html")
+    (tmp_path / "secret.txt").write_text("secret")
+    (pages / "leak.html").symlink_to("../secret.txt")
+    entries = {e["path"]: e for e in LookupModule().run([str(pages)], content=True)}
+    assert base64.b64decode(entries["index.html"]["content"]) == b"home\r\n"
+    assert base64.b64decode(entries["img/logo.png"]["content"]) == bytes(range(256))
+    assert base64.b64decode(entries["home.html"]["content"]) == b"home\r\n"
+    assert "content" not in entries["leak.html"], "a link out of the folder is not read"
+    assert all("content" not in e for e in LookupModule().run([str(pages)]))
+
+
+def test_the_lookup_takes_only_a_boolean_content_option(tmp_path: Path) -> None:
+    for kwargs in ({"content": "yes"}, {"contents": True}):
+        with pytest.raises(AnsibleLookupError, match=r"only content=true\|false"):
+            LookupModule().run([str(tmp_path)], **kwargs)

@@ -14,14 +14,15 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_module(module: str, args: Mapping[str, Any], timeout: float = 300) -> dict[str, Any]:
-    """`ansible localhost -m <module> -a <args> --check` from the checkout: the module's result
-    for localhost (its `failed` and `msg` when it failed). Raises AssertionError, with what
+def run_module(module: str, args: Mapping[str, Any], timeout: float = 300, check: bool = True) -> dict[str, Any]:
+    """`ansible localhost -m <module> -a <args> --check` from the checkout (without --check when
+    `check` is false: for a module that writes, into a test's temporary folder only): the
+    module's result for localhost (its `failed` and `msg` when it failed). Raises AssertionError, with what
     ansible printed, when there is no result to read."""
     env = {**os.environ, "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1", "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json"}
     proc = subprocess.run(
         [str(Path(sys.executable).parent / "ansible"), "localhost", "-m", module, "-a", json.dumps(dict(args)),
-         "--check", "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
+         *(["--check"] if check else []), "-e", "ansible_python_interpreter={{ ansible_playbook_python }}"],
         cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=timeout,
     )
     try:
