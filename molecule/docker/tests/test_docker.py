@@ -168,7 +168,9 @@ def test_turning_live_restore_off_keeps_the_running_containers(host, restored, k
 
 # The changes a converged host needs none of: each runs only where the one read differs.
 CHANGE_TASKS = (
+    "Hold dockerd's start until it is configured (first install)",
     "Install Docker Engine and the Python libraries community.docker uses",
+    "Release the hold on dockerd's start",
     "Remove the version pin when no version is asked for",
     "Create the docker group",
     "Add users to the docker group",
@@ -190,6 +192,17 @@ def test_a_play_without_facts_reruns_the_role_reading_the_host_once(host):
     assert result.statuses("Read the host's Docker setup") == ["ok"], result.output[-3000:]
     ran = {task: result.statuses(task) for task in CHANGE_TASKS}
     assert {task: s for task, s in ran.items() if set(s) - {"skipping"}} == {}, result.output[-3000:]
+
+
+def test_a_hold_left_by_an_interrupted_install_is_released(host):
+    """A run killed between the hold and its release leaves the role's policy-rc.d behind: the
+    next run removes it (and only it: a host's own policy-rc.d carries no marker)."""
+    host.run("printf '#!/bin/sh\\n# Written by dockyard.lab.docker\\nexit 101\\n' > /usr/sbin/policy-rc.d")
+    host.run("chmod 0755 /usr/sbin/policy-rc.d")
+    result = run_role({}, gather_facts=False)
+    assert result.rc == 0, result.output[-2000:]
+    assert result.statuses("Release the hold on dockerd's start") == ["changed"], result.output[-3000:]
+    assert not host.file("/usr/sbin/policy-rc.d").exists
 
 
 def test_the_proxy_reaches_dockerd(host, restored):
@@ -329,9 +342,20 @@ def test_uninstall_keeps_the_data_purge_deletes_it_and_a_reinstall_works(host):
         assert host.file(path).is_directory and host.file(path).listdir() == [], path
     result = run_role({"docker_state": "absent", "docker_purge_data": True})
     assert result.rc == 0 and result.changed() == 0, result.output[-2000:]
-    # Installed again: the engine runs with the scenario's configuration.
+    # Installed again: the engine runs with the scenario's configuration, started once, by the
+    # role: the package's start was held (policy-rc.d, removed since).
+    since = host.check_output("date +%s")
     result = run_role({})
     assert result.rc == 0, result.output[-2000:]
+    assert result.statuses("Hold dockerd's start until it is configured (first install)") == ["changed"]
+    assert result.statuses("Release the hold on dockerd's start") == ["changed"]
+    assert not host.file("/usr/sbin/policy-rc.d").exists
+    # The install's own lines in apt's log: invoke-rc.d's refusal (deb-systemd-invoke's too on
+    # a package's very first install, not on a reinstall after a remove).
+    this_install = host.file("/var/log/apt/term.log").content_string.rsplit("Log started", 1)[-1]
+    assert "policy-rc.d denied execution of start" in this_install, this_install[-1500:]
+    starts = host.check_output(f"journalctl --unit docker.service --since @{since} --output cat --no-pager")
+    assert starts.count('msg="Starting up"') == 1, starts
     assert json.loads(host.file("/etc/docker/daemon.json").content_string) == EXPECTED_DAEMON
     assert host.run("docker info").rc == 0
     assert host.run("docker ps -aq").stdout.strip() == ""
