@@ -205,6 +205,19 @@ def test_a_hold_left_by_an_interrupted_install_is_released(host):
     assert not host.file("/usr/sbin/policy-rc.d").exists
 
 
+def test_a_stopped_dockerd_is_started_with_its_listening_socket_renewed(host):
+    """dockerd stopped by hand while docker.socket listens: the role starts it (nothing to read
+    and keep), and renews the socket, whose file a dockerd given `hosts` may have deleted."""
+    host.run("systemctl stop docker.service")
+    assert host.service("docker.socket").is_running
+    result = run_role({}, gather_facts=False)
+    assert result.rc == 0, result.output[-2000:]
+    assert result.statuses("Read the running containers and whether live-restore keeps them") == ["skipping"]
+    assert result.statuses("Restart Docker's socket") == ["changed"], result.output[-3000:]
+    assert host.service("docker").is_running
+    assert host.run("docker info").rc == 0
+
+
 def test_the_proxy_reaches_dockerd(host, restored):
     # Never contacted: nothing is pulled. Docker >= 23 reads `proxies`, older ones the drop-in.
     result = run_role({"docker_proxy": {"http": "http://proxy.lab.test:3128", "https": "", "no_proxy": "localhost"}})
