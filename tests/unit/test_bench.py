@@ -13,6 +13,7 @@ from dockyard_bench.__main__ import Plan, main, measure, write
 from dockyard_bench.runner import TRANSPORTS, Measurement, Sample, transport_options, trivial_playbook
 from dockyard_bench.stats import (
     Target,
+    marked_cpu,
     marked_span,
     parse_fanout,
     ratio,
@@ -91,6 +92,24 @@ def test_recap_reads_only_the_last_recap() -> None:
 
 def test_no_recap_is_empty() -> None:
     assert recap("ERROR! the playbook could not be found") == {}
+
+
+def test_cpu_of_the_span_between_marks_that_carry_proc_stat() -> None:
+    # user nice system idle iowait irq softirq steal (guest guest_nice), in ticks of 1/100 s.
+    # The second mark as the yaml callback folds a long line.
+    text = ("msg: BENCH_MARK untimed_start 1700000000.25 cpu,1000,0,500,9000,100,0,0,20,0,0\n...\n"
+            "msg: BENCH_MARK untimed_end 1700000021.75\n      cpu,2500,0,900,9500,300,0,100,70,0,0\n")
+    busy, steal = marked_cpu(text, "untimed", 100)
+    assert busy == pytest.approx((1500 + 400 + 100) / 100)  # idle, iowait and steal are not work
+    assert steal == pytest.approx(0.5)
+    assert untimed_seconds(text) == pytest.approx(21.5)  # the time still reads with the cpu line
+
+
+def test_cpu_of_a_span_without_proc_stat_is_nothing() -> None:
+    no_stat = "msg: BENCH_MARK untimed_start 1.0\nmsg: BENCH_MARK untimed_end 2.0\n"
+    assert marked_cpu(no_stat, "untimed", 100) == (0.0, 0.0)
+    only_start = "msg: BENCH_MARK untimed_start 1.0 cpu,1,0,1,1,1,0,0,0\n"
+    assert marked_cpu(only_start, "untimed", 100) == (0.0, 0.0)
 
 
 def test_untimed_span_between_marks() -> None:

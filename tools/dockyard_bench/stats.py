@@ -10,6 +10,9 @@ from dataclasses import dataclass
 _RECAP_LINE = re.compile(
     r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)(?:\s+skipped=(\d+))?", re.M)
 _MARK = re.compile(r"BENCH_MARK ([a-z]+)_(start|end) ([0-9]+(?:\.[0-9]+)?)")
+# A mark that also carries this machine's `cpu` line of /proc/stat as one token, cpu,<user>,...
+# (playbooks/bench_site.yml); the output may fold the line before it.
+_MARK_CPU = re.compile(r"BENCH_MARK ([a-z]+)_(start|end) [0-9.]+\s+(cpu(?:,[0-9]+){8,})")
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,21 @@ def marked_span(output: str, name: str) -> float | None:
     if (name, "start") not in marks or (name, "end") not in marks:
         return None
     return max(0.0, marks[(name, "end")] - marks[(name, "start")])
+
+
+def marked_cpu(output: str, name: str, ticks_per_second: int) -> tuple[float, float]:
+    """(busy, steal) CPU-seconds of the whole machine between the `<name>_start` and `<name>_end`
+    marks, from the /proc/stat `cpu` lines they carry ((0, 0) without both): what the span's
+    work cost, to take out of a run's CPU as its seconds are taken out of its time."""
+    from dockyard_bench.machine import busy_seconds, steal_seconds
+
+    lines = {(m.group(1), m.group(2)): m.group(3).split(",") for m in _MARK_CPU.finditer(output)}
+    if (name, "start") not in lines or (name, "end") not in lines:
+        return 0.0, 0.0
+    start, end = lines[(name, "start")], lines[(name, "end")]
+    busy = busy_seconds(end, ticks_per_second) - busy_seconds(start, ticks_per_second)
+    steal = steal_seconds(end, ticks_per_second) - steal_seconds(start, ticks_per_second)
+    return max(0.0, busy), max(0.0, steal)
 
 
 def untimed_seconds(output: str) -> float:
