@@ -7,6 +7,8 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from dockyard_bench.machine import busy_seconds, steal_seconds
+
 _RECAP_LINE = re.compile(
     r"^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)(?:\s+skipped=(\d+))?", re.M)
 _MARK = re.compile(r"BENCH_MARK ([a-z]+)_(start|end) ([0-9]+(?:\.[0-9]+)?)")
@@ -108,8 +110,6 @@ def marked_cpu(output: str, name: str, ticks_per_second: int) -> tuple[float, fl
     """(busy, steal) CPU-seconds of the whole machine between the `<name>_start` and `<name>_end`
     marks, from the /proc/stat `cpu` lines they carry ((0, 0) without both): what the span's
     work cost, to take out of a run's CPU as its seconds are taken out of its time."""
-    from dockyard_bench.machine import busy_seconds, steal_seconds
-
     lines = {(m.group(1), m.group(2)): m.group(3).split(",") for m in _MARK_CPU.finditer(output)}
     if (name, "start") not in lines or (name, "end") not in lines:
         return 0.0, 0.0
