@@ -10,7 +10,14 @@ import pytest
 
 from dockyard_bench import BenchError, machine, report, runner
 from dockyard_bench.__main__ import Plan, main, measure, write
-from dockyard_bench.runner import TRANSPORTS, Measurement, Sample, transport_options, trivial_playbook
+from dockyard_bench.runner import (
+    TRANSPORTS,
+    Measurement,
+    Sample,
+    transport_options,
+    trivial_playbook,
+    trivial_tasks_run,
+)
 from dockyard_bench.stats import (
     Target,
     marked_cpu,
@@ -146,8 +153,15 @@ def test_trivial_playbook_marks_its_tasks_after_opening_the_connection() -> None
     opened, start, end = (text.index(x) for x in ("Open the connection", "tasks_start", "tasks_end"))
     assert opened < start < text.index("Ping 1") < text.index("Ping 3") < end
     assert 'msg: "BENCH_MARK tasks_start {{ now(utc=true).timestamp() }}"' in text
+    # Once, whatever the number of hosts: one span from the opening ping to the last.
+    assert text.count("      run_once: true") == 2
     with pytest.raises(ValueError):
         trivial_playbook(0)
+
+
+def test_trivial_tasks_run_counts_each_hosts_pings_and_the_marks_once() -> None:
+    assert trivial_tasks_run(40, 1) == 43
+    assert trivial_tasks_run(40, 6) == 6 * 41 + 2
 
 
 def test_transports_override_the_connection_or_the_strategy(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -234,6 +248,19 @@ def test_rows_name_the_time_the_hypervisor_took() -> None:
     assert "hypervisor" not in issue_rows(_inputs([_sample(12.0)] * 3))[1].reason
 
 
+def test_the_fan_out_row_gives_ansibles_own_fan_out_for_reference() -> None:
+    inputs = _inputs([_sample(12.0, tasks=40, cpu=12.0)] * 3)
+    assert "for reference" not in issue_rows(inputs)[4].reason  # not measured: nothing said
+    inputs.per_task_fan = _measured(Measurement("pf", "(5) reference: per task", 6, "ssh"), _sample(0.8),
+                                    _sample(0.9), _sample(0.85))
+    fanout = issue_rows(inputs)[4]
+    assert ("for reference, a task that does nothing (`ping`, 40 in a row) took 0.850 s on 6 hosts at once "
+            "against 0.250 s on 1 host (3.40x)") in fanout.reason
+    assert fanout.measured == pytest.approx(2.5)  # the reference changes no verdict
+    inputs.per_task_fan = _measured(Measurement("pf", "(5) reference: per task", 3, "ssh"), _sample(0.5))
+    assert "for reference" not in issue_rows(inputs)[4].reason  # another host count than the row's
+
+
 def test_a_warm_rerun_that_changes_fails_its_target() -> None:
     warm = issue_rows(_inputs([_sample(5.0), _sample(6.0, changed=3), _sample(7.0)]))[1]
     assert warm.verdict == "FAIL" and warm.broken == "changed=3 in 1 of 3 run(s)"
@@ -273,8 +300,8 @@ def test_markdown_tables() -> None:
     assert "| cold within 1.5x | 2.18x | 1.50x | FAIL | — |" in lines
     assert "| 6 hosts within 2.5x | — | 2.50x | not measured | — |" in lines
     assert "| per task | SSH 0.250 s | — | measured | table below |" in lines
-    assert ("| SSH, ControlPersist + pipelining (stock Ansible) | 0.275 s | 0.250 s | 0.300 s | 2 | 11.0 s | 14.0 s "
-            "| 1.0→2.5, 1.0→2.5 |") in lines
+    assert ("| SSH, ControlPersist + pipelining (stock Ansible) | 1 | 0.275 s | 0.250 s | 0.300 s | 2 | 11.0 s "
+            "| 14.0 s | 1.0→2.5, 1.0→2.5 |") in lines
     assert "| cold / floor | 2.18x |" in lines
     assert "- cpu: Test CPU" in lines
     assert "- a note" in lines
@@ -291,6 +318,7 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     plan.warm[6].samples.append(_sample(25.0, changed=1))
     plan.warm_mitogen.samples.append(_sample(7.0))
     plan.per_task["ssh"].samples.append(_sample(0.25))
+    plan.per_task_fan.samples.append(_sample(0.8))
     plan.start.samples.append(_sample(3.0))
     info = {"cpu": "Test CPU", "cores": "2", "date": "2026-01-01T00:00:00Z", "load before": "1.0"}
     assert write(args, plan, info) is False
@@ -306,6 +334,9 @@ def test_results_are_written_and_a_changing_warm_run_is_a_bug(tmp_path: Path) ->
     assert "| ansible-playbook's start (--syntax-check) | 0 | controller | 3.0 s |" in text
     raw = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
     assert raw["ratios"]["(4) cold converge / shell floor"] == pytest.approx(1.3)
+    assert raw["ratios"]["(5) reference: 40 trivial tasks, per task, 6 hosts / 1 host (SSH)"] == pytest.approx(3.2)
+    assert "| SSH, ControlPersist + pipelining (stock Ansible) | 6 | 0.800 s |" in text
+    assert "took 0.800 s on 6 hosts at once against 0.250 s on 1 host (3.20x)" in text
     assert [t["verdict"] for t in raw["targets"]] == ["measured", "pass", "FAIL", "pass", "pass"]
     assert (tmp_path / "bench.png").stat().st_size > 0
     assert main(["--replot", "--out", str(tmp_path)]) == 0
@@ -331,8 +362,8 @@ class _CountingRunner:
     def floor(self, host: str) -> Sample:
         return self._sample("floor")
 
-    def per_task(self, name: str, transport: str, host: str) -> Sample:
-        return self._sample(name)
+    def per_task(self, name: str, transport: str, hosts: list[str]) -> Sample:
+        return self._sample(f"{name} on {len(hosts)}")
 
     def start(self, name: str) -> Sample:
         return self._sample(name)
@@ -355,6 +386,9 @@ def test_a_bench_without_fan_out_sets_up_no_fan_out_hosts(
     measure(args, fake, Plan.make(fanout, cold_fanout=False), info)  # type: ignore[arg-type]
     assert fake.fresh == fresh
     assert len([r for r in fake.runs if r.startswith("setup-")]) == setups
+    # Each fan-out round also runs the trivial tasks on all its hosts (row (5)'s reference).
+    assert len([r for r in fake.runs if r.startswith("per-task-ssh-6hosts-") and r.endswith(" on 6")]) == setups
+    assert all(r.endswith(" on 1") for r in fake.runs if r.startswith("per-task-") and "hosts" not in r)
 
 
 def test_chart_writes_each_median_past_its_whisker() -> None:

@@ -55,6 +55,9 @@ class Plan:
     cold_fan: dict[int, Measurement]
     setup: Measurement
     per_task: dict[str, Measurement]  # by transport
+    # The per-task run over SSH on the fan-out's hosts at once: Ansible's own fan-out on this
+    # machine, with tasks that do no work (row (5)'s reference).
+    per_task_fan: Measurement
     start: Measurement  # ansible-playbook's own start (--syntax-check), part of every run
 
     @classmethod
@@ -70,6 +73,8 @@ class Plan:
             setup=Measurement(f"cold_{fanout[-1]}_setup", "fan-out setup: cold converge, all hosts at once",
                               fanout[-1], HEADLINE),
             per_task={t: Measurement(f"per_task_{t}", "(1) per task", 1, t) for t in TRANSPORTS},
+            per_task_fan=Measurement(f"per_task_{HEADLINE}_{fanout[-1]}", "(5) reference: per task", fanout[-1],
+                                     HEADLINE),
             start=Measurement("start", "ansible-playbook's start (--syntax-check)", 0, "controller"),
         )
 
@@ -91,6 +96,10 @@ def _ratios(plan: Plan) -> list[tuple[str, float]]:
         if plan.warm_mitogen.samples:
             out.append(("(3) / (2) warm re-run, Mitogen / stock SSH", ratio(summarize(plan.warm_mitogen.seconds()),
                                                                              one)))
+    fan, single = plan.per_task_fan, plan.per_task[HEADLINE]
+    if fan.hosts > 1 and fan.samples and single.samples:
+        out.append((f"(5) reference: {PER_TASK_TASKS} trivial tasks, per task, {fan.hosts} hosts / 1 host (SSH)",
+                    ratio(summarize(fan.seconds()), summarize(single.seconds()))))
     if cold:
         out += [(f"cold, {n} hosts / 1 host", ratio(summarize(m.seconds()), cold))
                 for n, m in plan.cold_fan.items() if m.samples]
@@ -113,9 +122,10 @@ def write(args: argparse.Namespace, plan: Plan, info: dict[str, str], partial: s
         notes.append("Every warm re-run reported changed=0 in its PLAY RECAP.")
     targets = issue_rows(Inputs(per_task=plan.per_task, warm={HEADLINE: plan.warm[1], ACCELERATED: plan.warm_mitogen},
                                 fanout=plan.warm, cold=plan.cold, floor=plan.floor,
-                                cores=int(info["cores"]) if info.get("cores", "").isdigit() else 0, start=plan.start))
+                                cores=int(info["cores"]) if info.get("cores", "").isdigit() else 0, start=plan.start,
+                                per_task_fan=plan.per_task_fan))
     rows = _rows(plan.site_runs())
-    per_task_rows = _rows(list(plan.per_task.values()))
+    per_task_rows = _rows([*plan.per_task.values(), plan.per_task_fan])
     ratios = _ratios(plan)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -171,7 +181,7 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
             if kind == "warm":
                 _record(m, runner.ansible(f"warm-1host-{m.profile}-{i + 1}", m.profile, limit=[host1]))
             else:
-                _record(m, runner.per_task(f"per-task-{m.profile}-{i + 1}", m.profile, host1))
+                _record(m, runner.per_task(f"per-task-{m.profile}-{i + 1}", m.profile, [host1]))
         _record(plan.start, runner.start(f"start-{i + 1}"))
         write(args, plan, info, partial=f"after {i + 1} of {rounds} 1-host rounds")
     for i in range(args.repeats if plan.cold_fan else 0):
@@ -193,10 +203,14 @@ def measure(args: argparse.Namespace, runner: Runner, plan: Plan, info: dict[str
         runner.ansible(f"setup-{fanout[-1]}hosts-again", HEADLINE)
     for i in range(rounds):
         _say(f"==> fan-out round {i + 1} of {rounds}: warm re-runs on "
-             f"{', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s)")
+             f"{', '.join(str(n) for n in fanout if n > 1) or 'no more'} host(s), then {PER_TASK_TASKS} trivial "
+             f"tasks on {plan.per_task_fan.hosts}")
         for n, m in plan.warm.items():
             if n > 1:
                 _record(m, runner.ansible(f"warm-{n}hosts-{i + 1}", HEADLINE, limit=host_names(n)))
+        fan = plan.per_task_fan
+        _record(fan, runner.per_task(f"per-task-{HEADLINE}-{fan.hosts}hosts-{i + 1}", HEADLINE,
+                                     host_names(fan.hosts)))
         if i + 1 < rounds:
             write(args, plan, info, partial=f"after {i + 1} of {rounds} fan-out rounds")
 
@@ -231,7 +245,7 @@ def run(args: argparse.Namespace) -> int:
     info["load after"] = str(machine.load())
     info["bench wall time"] = f"{(time.monotonic() - started) / 60:.1f} min"
     if failed:
-        if any(m.samples for m in [*plan.site_runs(), *plan.per_task.values()]):
+        if any(m.samples for m in [*plan.site_runs(), *plan.per_task.values(), plan.per_task_fan]):
             write(args, plan, info, partial=f"the bench failed: {failed.splitlines()[0]}")
         return 2
     clean = write(args, plan, info)

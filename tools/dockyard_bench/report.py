@@ -44,13 +44,14 @@ def measurement_table(rows: Sequence[Row]) -> list[str]:
 def per_task_table(rows: Sequence[Row], names: Mapping[str, str], tasks: int) -> list[str]:
     """Seconds per trivial task for each transport, with the span it is taken from and the run's wall."""
     lines = [
-        f"| transport | per task | min | max | n | {tasks} tasks | whole run (wall) | load (1 min) before → after |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        f"| transport | hosts | per task | min | max | n | {tasks} tasks | whole run (wall) "
+        "| load (1 min) before → after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         s, wall = summary_of(row), summary_of(row, "wall")
         lines.append(
-            f"| {names.get(row['profile'], row['profile'])} | {s.median:.3f} s | {s.minimum:.3f} s "
+            f"| {names.get(row['profile'], row['profile'])} | {row['hosts']} | {s.median:.3f} s | {s.minimum:.3f} s "
             f"| {s.maximum:.3f} s | {s.n} | {s.median * tasks:.1f} s | {wall.median:.1f} s | {_loads(row)} |"
         )
     return lines
@@ -94,7 +95,8 @@ def render(
         out += ["## (1) Per-task cost by transport", "",
                 f"{per_task_tasks} `ping` tasks with `become` on one converged bench host, after one that opens "
                 f"the connection: the seconds between a mark before them and a mark after them, over "
-                f"{per_task_tasks}.",
+                f"{per_task_tasks}. The row with more hosts (row (5)'s reference) runs the same play on the "
+                "fan-out's converged hosts at once, over SSH.",
                 "", *per_task_table(per_task_rows, transport_names, per_task_tasks), ""]
     out += ["## Measurements", "",
             "Seconds; each figure is the median of the runs (n). tasks: PLAY RECAP ok= over all hosts (median); "
@@ -142,7 +144,8 @@ def chart(rows: Sequence[Row], per_task_rows: Sequence[Row], path: str, title: s
                       for r in these]
             _bars(ax, these, labels, unit, "{:.1f} s")
         else:
-            _bars(ax, these, [f"(1) per task, {r['profile']}" for r in these], unit, "{:.3f} s")
+            _bars(ax, these, [f"{r['label']}, {r['profile']}, {r['hosts']} host{'s' if int(r['hosts']) > 1 else ''}"
+                              for r in these], unit, "{:.3f} s")
     axes[0, 0].set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)

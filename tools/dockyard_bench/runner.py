@@ -76,10 +76,16 @@ def transport_options(transport: str, control_dir: str) -> tuple[list[str], dict
 
 def trivial_playbook(tasks: int) -> str:
     """A play on docker_hosts with become: one `ping` that opens the connection, then `tasks` pings
-    (a round trip each, no work on the host) between two BENCH_MARK lines."""
+    (a round trip each, no work on the host) between two BENCH_MARK lines.
+
+    The marks run once (on the first host): the linear strategy starts a task when every host has
+    ended the one before, so on several hosts the span still runs from the end of the opening
+    ping on all of them to the end of the last ping on all of them.
+    """
     if tasks < 1:
         raise ValueError("a trivial playbook needs at least one task")
-    mark = '      ansible.builtin.debug:\n        msg: "BENCH_MARK tasks_{} {{{{ now(utc=true).timestamp() }}}}"'
+    mark = ('      ansible.builtin.debug:\n        msg: "BENCH_MARK tasks_{} {{{{ now(utc=true).timestamp() }}}}"\n'
+            '      run_once: true')
     lines = ["---", f"# Written by tools/dockyard_bench: {tasks} trivial tasks, the per-task cost of a transport.",
              f"- name: Run {tasks} trivial tasks", "  hosts: docker_hosts", "  gather_facts: false",
              "  become: true", "  tasks:", "    - name: Open the connection", "      ansible.builtin.ping:",
@@ -88,6 +94,12 @@ def trivial_playbook(tasks: int) -> str:
         lines += [f"    - name: Ping {i}", "      ansible.builtin.ping:"]
     lines += ["    - name: Mark the end", mark.format("end")]
     return "\n".join(lines) + "\n"
+
+
+def trivial_tasks_run(tasks: int, hosts: int) -> int:
+    """PLAY RECAP ok= over all hosts of trivial_playbook(tasks) on `hosts` hosts: each host's pings
+    (the opening one and `tasks`), and the two marks, which run once."""
+    return hosts * (tasks + 1) + 2
 
 
 @dataclass
@@ -240,8 +252,9 @@ class Runner:
         return Sample(round(t.wall, 2), round(t.wall, 2), 0.0, 0, t.load_before, t.load_after, t.started, str(log),
                       0, round(t.cpu, 2), steal=round(t.steal, 2))
 
-    def per_task(self, name: str, transport: str, host: str) -> Sample:
-        """Seconds per trivial task over `transport`: the span between the marks around N tasks, over N.
+    def per_task(self, name: str, transport: str, hosts: list[str]) -> Sample:
+        """Seconds per trivial task over `transport` on `hosts` at once: the span between the marks
+        around N tasks, over N.
 
         The connection is open before the first mark; Ansible's start and the connection are
         outside the span (in `untimed`).
@@ -250,11 +263,12 @@ class Runner:
         path = self.playbooks / f"trivial-{PER_TASK_TASKS}.yml"
         path.write_text(trivial_playbook(PER_TASK_TASKS), encoding="utf-8")
         log = self._log(name)
-        t = self._playbook([str(path), "--limit", host], log, transport)
+        t = self._playbook([str(path), "--limit", ",".join(hosts)], log, transport)
         span = marked_span(t.out, "tasks")
         counters = recap(t.out)
-        if span is None or tasks_run(counters) != PER_TASK_TASKS + 3:
-            raise BenchError(f"{name}: expected both marks and {PER_TASK_TASKS + 3} tasks (log: {log})")
+        expected = trivial_tasks_run(PER_TASK_TASKS, len(hosts))
+        if span is None or tasks_run(counters) != expected:
+            raise BenchError(f"{name}: expected both marks and {expected} tasks (log: {log})")
         return Sample(round(span / PER_TASK_TASKS, 4), round(t.wall, 2), round(t.wall - span, 2),
                       total_changed(counters), t.load_before, t.load_after, t.started, str(log), PER_TASK_TASKS,
                       round(t.cpu, 2), steal=round(t.steal, 2))

@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dockyard_bench.runner import Measurement
+from dockyard_bench.runner import PER_TASK_TASKS, Measurement
 from dockyard_bench.stats import Target
 
 WARM_SSH_LIMIT = 10.0  # s, the whole site re-run on 1 host, stock Ansible over SSH
@@ -28,6 +28,7 @@ class Inputs:
     floor: Measurement
     cores: int
     start: Measurement | None = None  # ansible-playbook's own start (--syntax-check)
+    per_task_fan: Measurement | None = None  # trivial tasks over SSH on several hosts at once
 
 
 def _median(m: Measurement | None, attr: str = "seconds") -> float | None:
@@ -124,8 +125,19 @@ def fanout_row(inputs: Inputs) -> Target:
         reason += (f"; the machine was busy {c1:.0f} CPU-s for 1 host ({c1 / w1:.2f} cores), {cn:.0f} CPU-s for "
                    f"{FANOUT_HOSTS} ({cn / c1:.1f}x the work): on {inputs.cores} cores that work alone takes "
                    f"≥ {cn / inputs.cores:.1f} s = {cn / inputs.cores / w1:.2f}x one host")
-    steal = _steal(_median(many, "steal"), f" during the {FANOUT_HOSTS}-host runs")
-    return Target(name, FANOUT_LIMIT, "x", wn / w1, f"{reason}; {steal}" if steal else reason)
+    parts = [reason, _trivial_fanout(inputs), _steal(_median(many, "steal"), f" during the {FANOUT_HOSTS}-host runs")]
+    return Target(name, FANOUT_LIMIT, "x", wn / w1, "; ".join(p for p in parts if p))
+
+
+def _trivial_fanout(inputs: Inputs) -> str:
+    """Ansible's own fan-out on this machine: the per-task cost of `ping` on FANOUT_HOSTS hosts at
+    once against one host, tasks that do no work on the hosts and none of the roles' work."""
+    fan = inputs.per_task_fan
+    one, many = _median(inputs.per_task.get("ssh")), _median(fan)
+    if fan is None or fan.hosts != FANOUT_HOSTS or one is None or many is None:
+        return ""
+    return (f"for reference, a task that does nothing (`ping`, {PER_TASK_TASKS} in a row) took {many:.3f} s on "
+            f"{FANOUT_HOSTS} hosts at once against {one:.3f} s on 1 host ({many / one:.2f}x)")
 
 
 def issue_rows(inputs: Inputs) -> list[Target]:
